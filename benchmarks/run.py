@@ -1,0 +1,167 @@
+"""``make bench``: segsvc against a bare aiohttp handler under the same load, plus the engine alone.
+
+HTTP: one server process pinned to one core (taskset when available), wrk with 16 connections on the
+other core; the bare handler is measured the same way in the same run and segsvc is reported as a ratio
+of it. Without wrk a bounded Python load generator is used and the output says so. Engine: median and
+p99 microseconds per ~15-word command, English and Turkish, in this process.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from benchmarks import loadgen
+
+ROOT = Path(__file__).resolve().parents[1]
+COMMAND_EN = "Search for cheap flights to Berlin next week, then email the best three options to my manager"
+COMMAND_TR = "Gelecek hafta Berlin'e ucuz uçuşları ara, ardından en iyi üç seçeneği e-postayla yöneticime gönder"
+ENGINE_COMMANDS = {
+    "en": [COMMAND_EN,
+           "Download the quarterly report from the shared drive and summarize it for the board meeting tomorrow",
+           "Open Spotify, play my running playlist and set a timer for thirty minutes please"],
+    "tr": [COMMAND_TR,
+           "Paylaşılan klasörden üç aylık raporu indir ve yarınki yönetim toplantısı için onu özetle lütfen",
+           "Spotify'ı açıp koşu çalma listemi oynat, sonra otuz dakikalık bir zamanlayıcı kur"],
+}
+
+
+def _free_port() -> int:
+    import socket
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def _pin(cpu: int) -> list[str]:
+    return ["taskset", "-c", str(cpu)] if shutil.which("taskset") and (os.cpu_count() or 1) > 1 else []
+
+
+def _wait(port: int, timeout: float = 20.0) -> None:
+    import urllib.request
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=1)
+        except urllib.error.HTTPError:
+            return  # any HTTP answer means it listens
+        except OSError:
+            time.sleep(0.1)
+            continue
+        return
+    raise TimeoutError(f"server on {port} did not start")
+
+
+def _start(cmd: list[str], port: int, env: dict[str, str]) -> subprocess.Popen[bytes]:
+    proc = subprocess.Popen(_pin(0) + cmd, env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    _wait(port)
+    return proc
+
+
+def _wrk(url: str, body: str, seconds: int, connections: int) -> dict[str, float]:
+    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
+        script.write('wrk.method = "POST"\nwrk.headers["Content-Type"] = "application/json"\n'
+                     f"wrk.body = {json.dumps(body)}\n")
+    out = subprocess.run(_pin(1) + ["wrk", "-t1", f"-c{connections}", f"-d{seconds}s", "--latency", "-s", script.name,
+                                    url], capture_output=True, text=True, check=True).stdout
+    os.unlink(script.name)
+
+    def ms(label: str) -> float:
+        m = re.search(rf"^\s*{label}%\s+([\d.]+)(us|ms|s)\s*$", out, re.M)
+        if not m:
+            return float("nan")
+        return float(m.group(1)) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[m.group(2)]
+
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))  # type: ignore[union-attr]
+    non2xx = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", out)
+    return {"rps": rps, "p50_ms": ms("50"), "p99_ms": ms("99"), "errors": float(non2xx.group(1)) if non2xx else 0.0}
+
+
+def measure(url: str, body: str, seconds: int, connections: int, use_wrk: bool) -> dict[str, float]:
+    if use_wrk:
+        _wrk(url, body, 1, connections)  # warm-up
+        return _wrk(url, body, seconds, connections)
+    asyncio.run(loadgen.run(url, body.encode(), connections=connections, seconds=1))
+    return asyncio.run(loadgen.run(url, body.encode(), connections=connections, seconds=seconds))
+
+
+def engine_figures(repeat: int) -> dict[str, dict[str, float]]:
+    from segsvc.segmentation import segment_command
+    out: dict[str, dict[str, float]] = {}
+    for lang, commands in ENGINE_COMMANDS.items():
+        samples: list[float] = []
+        for command in commands:
+            segment_command(command)
+        for _ in range(repeat):
+            for command in commands:
+                t0 = time.perf_counter_ns()
+                segment_command(command)
+                samples.append((time.perf_counter_ns() - t0) / 1000)
+        samples.sort()
+        words = sum(len(c.split()) for c in commands) / len(commands)
+        out[lang] = {"median_us": samples[len(samples) // 2], "p99_us": samples[int(len(samples) * 0.99)],
+                     "words": words}
+    return out
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--seconds", type=int, default=10)
+    parser.add_argument("--connections", type=int, default=16)
+    parser.add_argument("--engine-repeat", type=int, default=2000)
+    parser.add_argument("--no-http", action="store_true")
+    args = parser.parse_args()
+
+    print("== engine (in-process, no HTTP) ==")
+    for lang, fig in engine_figures(args.engine_repeat).items():
+        print(f"engine {lang}: median {fig['median_us']:.1f} us, p99 {fig['p99_us']:.1f} us per command "
+              f"(~{fig['words']:.0f} words); target median <= 150 us -> {fig['median_us'] / 150:.2f} of budget")
+    if args.no_http:
+        return 0
+
+    use_wrk = shutil.which("wrk") is not None
+    tool = "wrk" if use_wrk else "python loadgen (wrk not installed; absolute figures understate both servers)"
+    body = json.dumps({"command": COMMAND_EN})
+    print(f"== HTTP: POST /api/v1/segment, {len(COMMAND_EN.split())}-word command, {args.connections} connections, "
+          f"{args.seconds}s, load by {tool}; server pinned to core 0 ==")
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("SEGSVC_", "CONSUL_", "NATS_", "OTEL_"))}
+    results = {}
+    bare_port = _free_port()
+    bare = _start([sys.executable, "-m", "benchmarks.bare_server", str(bare_port)], bare_port, env)
+    try:
+        results["bare"] = measure(f"http://127.0.0.1:{bare_port}/api/v1/segment", body, args.seconds,
+                                  args.connections, use_wrk)
+    finally:
+        bare.send_signal(signal.SIGINT)
+        bare.wait(10)
+    port = _free_port()
+    seg_env = {**env, "SEGSVC_PROFILE": "local", "SEGSVC_HTTP__PORT": str(port), "SEGSVC_HTTP__HOST": "127.0.0.1",
+               "SEGSVC_LOG_LEVEL": "WARNING", "SEGSVC_SHUTDOWN__DRAIN_SECONDS": "0"}
+    seg = _start([sys.executable, "-m", "segsvc", "serve"], port, seg_env)
+    try:
+        results["segsvc"] = measure(f"http://127.0.0.1:{port}/api/v1/segment", body, args.seconds,
+                                    args.connections, use_wrk)
+    finally:
+        seg.send_signal(signal.SIGTERM)
+        seg.wait(20)
+    for name, r in results.items():
+        print(f"{name:>7}: {r['rps']:9.0f} req/s   p50 {r['p50_ms']:6.2f} ms   p99 {r['p99_ms']:6.2f} ms"
+              f"   non-2xx {int(r['errors'])}")
+    ratio = results["segsvc"]["rps"] / results["bare"]["rps"]
+    print(f"ratio segsvc/bare throughput: {ratio:.2f} (target >= 0.30); segsvc p99 {results['segsvc']['p99_ms']:.2f} ms "
+          f"(target <= 10 ms)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,5 @@
+import sys
+
+from segsvc.cli import main
+
+sys.exit(main())

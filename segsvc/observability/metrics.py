@@ -1,0 +1,51 @@
+"""Prometheus metrics of one service instance.
+
+Each :class:`Metrics` owns its registry, so two instances in one test process never share counters, and
+``/metrics`` shows exactly this instance's figures in the Prometheus text format.
+"""
+
+from __future__ import annotations
+
+from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, generate_latest
+from prometheus_client.exposition import CONTENT_TYPE_LATEST
+
+LATENCY_BUCKETS = (0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0)
+ENGINE_BUCKETS = (0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.05, 0.25, 1.0, 5.0)
+
+
+class Metrics:
+    content_type = CONTENT_TYPE_LATEST
+
+    def __init__(self, version: str, instance_id: str) -> None:
+        self.registry = CollectorRegistry(auto_describe=True)
+        r = self.registry
+        self.build_info = Gauge("segsvc_build_info", "Version and instance of this process.",
+                                ["version", "instance_id"], registry=r)
+        self.build_info.labels(version, instance_id).set(1)
+        self.http_requests = Counter("segsvc_http_requests", "HTTP requests handled.",
+                                     ["route", "method", "status"], registry=r)
+        self.http_latency = Histogram("segsvc_http_request_duration_seconds", "HTTP request latency.",
+                                      ["route", "method"], buckets=LATENCY_BUCKETS, registry=r)
+        self.http_in_flight = Gauge("segsvc_http_requests_in_flight", "HTTP requests being handled.", registry=r)
+        self.segmentations = Counter("segsvc_segmentations", "Segmentations performed.",
+                                     ["engine", "language", "outcome"], registry=r)
+        self.segmentation_time = Histogram("segsvc_segmentation_duration_seconds", "Time to segment one command.",
+                                           ["engine", "language"], buckets=ENGINE_BUCKETS, registry=r)
+        self.segments_per_command = Histogram("segsvc_segments_per_command", "Segments in one ALT document.",
+                                              ["language"], buckets=(1, 2, 3, 4, 5, 6, 8, 10, 15, 20, 50),
+                                              registry=r)
+        self.config_reloads = Counter("segsvc_config_reloads", "Configuration changes from Consul KV.",
+                                      ["outcome"], registry=r)
+        self.ready = Gauge("segsvc_ready", "1 when the instance reports ready, 0 otherwise.", registry=r)
+        self.grpc_requests = Counter("segsvc_grpc_requests", "gRPC calls handled.", ["method", "code"], registry=r)
+        self.grpc_latency = Histogram("segsvc_grpc_request_duration_seconds", "gRPC call latency.", ["method"],
+                                      buckets=LATENCY_BUCKETS, registry=r)
+        self.grpc_in_flight = Gauge("segsvc_grpc_requests_in_flight", "gRPC calls being handled.", registry=r)
+        self.jobs_submitted = Counter("segsvc_jobs_submitted", "Jobs accepted.", ["backend"], registry=r)
+        self.jobs_finished = Counter("segsvc_jobs_finished", "Jobs that reached a terminal state here.",
+                                     ["backend", "status"], registry=r)
+        self.jobs_in_flight = Gauge("segsvc_jobs_in_flight", "Jobs this instance is working on.", registry=r)
+        self.job_callbacks = Counter("segsvc_job_callbacks", "Job callback POSTs.", ["outcome"], registry=r)
+
+    def render(self) -> bytes:
+        return generate_latest(self.registry)
