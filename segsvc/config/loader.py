@@ -64,9 +64,10 @@ class ConfigSnapshot:
         ``pending_restart`` so that operators can see that a restart is needed.
         """
         others = tuple(x for x in self.layers if x.name != layer.name)
-        build_snapshot(others + (layer,))  # every value must validate, including those that wait for a restart
+        trial = build_snapshot(others + (layer,))  # every value must validate, also those that wait for a restart
+        validated = flatten(trial.settings.model_dump(mode="python"))
         live = {k: v for k, v in layer.values.items() if is_dynamic(k)}
-        pending = {k: v for k, v in layer.values.items() if not is_dynamic(k)}
+        pending = {k: validated[k] for k in layer.values if not is_dynamic(k)}
         snapshot = build_snapshot(others + (Layer(layer.name, live),))
         return ConfigSnapshot(snapshot.settings, snapshot.layers, snapshot.sources,
                               kv_index if kv_index is not None else self.kv_index, pending)
@@ -80,9 +81,10 @@ class ConfigSnapshot:
             if isinstance(value, SecretStr):
                 value = "**********" if redact else value.get_secret_value()
             keys[path] = {"value": value, "source": self.sources.get(path, "default"), "dynamic": is_dynamic(path)}
-        return {"profile": self.settings.profile, "keys": keys, "kv_index": self.kv_index,
-                "restart_required": {k: ("**********" if k in SECRET_PATHS and redact else v)
-                                     for k, v in self.pending_restart.items()}}
+        pending = {k: ("**********" if isinstance(v, SecretStr) and redact
+                       else v.get_secret_value() if isinstance(v, SecretStr) else v)
+                   for k, v in self.pending_restart.items()}
+        return {"profile": self.settings.profile, "keys": keys, "kv_index": self.kv_index, "restart_required": pending}
 
 
 def flatten(tree: Mapping[str, Any], prefix: str = "") -> dict[str, Any]:

@@ -64,14 +64,28 @@ class PeerSettings(_Section):
     max_concurrency: int = Field(32, ge=1)
 
 
-def _peer(service: str, local_bind_port: int) -> Any:
-    return Field(default_factory=lambda: PeerSettings(service=service, local_bind_port=local_bind_port))
+PEER_DEFAULTS = {"ai_orchestrator": {"service": "ai-orchestrator", "local_bind_port": 19001},
+                 "runner": {"service": "runner-service", "local_bind_port": 19002},
+                 "archive": {"service": "archive-service", "local_bind_port": 19003}}
+
+
+def _peer(name: str) -> Any:
+    return Field(default_factory=lambda: PeerSettings(**PEER_DEFAULTS[name]))
 
 
 class PeersSettings(_Section):
-    ai_orchestrator: PeerSettings = _peer("ai-orchestrator", 19001)
-    runner: PeerSettings = _peer("runner-service", 19002)
-    archive: PeerSettings = _peer("archive-service", 19003)
+    ai_orchestrator: PeerSettings = _peer("ai_orchestrator")
+    runner: PeerSettings = _peer("runner")
+    archive: PeerSettings = _peer("archive")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _peer_defaults(cls, data: Any) -> Any:
+        """A layer that sets one key of a peer keeps that peer's other defaults."""
+        if isinstance(data, dict):
+            data = {name: ({**PEER_DEFAULTS[name], **value} if name in PEER_DEFAULTS and isinstance(value, dict)
+                           else value) for name, value in data.items()}
+        return data
 
 
 class BreakerSettings(_Section):

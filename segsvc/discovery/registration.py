@@ -22,6 +22,7 @@ from segsvc.lifecycle import Stage
 from segsvc.service.health import Health
 
 log = logging.getLogger(__name__)
+CONSUL_CHECKS = frozenset({"consul", "config-watch", "discovery"})
 
 
 def advertise_address(configured: str | None) -> str:
@@ -101,7 +102,8 @@ class Registration:
         state = self.health.state
         if state in ("draining", "starting", "unavailable"):
             return "critical", state
-        parts = [p for p in self.health.degraded_parts() if p != "consul"]
+        # Our own trouble reaching Consul is no news to Consul: only other degradations make a warning.
+        parts = [p for p in self.health.degraded_parts() if p not in CONSUL_CHECKS]
         if parts:
             return "warning", "degraded: " + ", ".join(parts)
         return "passing", "ready"

@@ -51,7 +51,7 @@ class WatchPlan(Generic[T]):
     on_error: ErrorHandler | None = None
     min_interval: float = 0.05
     retry_base: float = 0.5
-    retry_cap: float = 30.0
+    retry_cap: float = 10.0
     clock: Callable[[], float] = field(default=lambda: asyncio.get_running_loop().time())
     sleep: Callable[[float], Awaitable[Any]] = asyncio.sleep
     index: int = 0

@@ -72,7 +72,8 @@ def configure_logging(level: str, *, service: str, instance_id: str, stream: Any
         handler = logging.StreamHandler(stream or sys.stderr)
         handler._segsvc = True  # type: ignore[attr-defined]
         for old in list(root.handlers):
-            root.removeHandler(old)
+            if type(old) is logging.StreamHandler:  # basicConfig's plain handler would duplicate our lines
+                root.removeHandler(old)
         root.addHandler(handler)
     handler.setFormatter(JsonFormatter(service, instance_id))
     set_level(level)

@@ -104,3 +104,22 @@ def test_env_var_names() -> None:
                  "security.jwt.issuer", "security.jwt.audience", "limits.max_body_bytes", "limits.max_command_chars",
                  "limits.max_batch", "archive.outbox_dir"):
         assert path in SETTING_PATHS, path
+
+
+def test_kv_seed_is_current_and_applies_cleanly() -> None:
+    """consul/kv-seed.json equals what the code generates, and importing it changes nothing."""
+    import base64
+    import json
+
+    from segsvc.config.kv_seed import seed_entries
+    from segsvc.config.loader import Layer
+    from segsvc.discovery.kv_config import kv_layer
+    from tests.conftest import ROOT
+
+    committed = json.loads((ROOT / "consul" / "kv-seed.json").read_text())
+    assert committed == seed_entries(), "regenerate with: python -m segsvc.config.kv_seed > consul/kv-seed.json"
+    items = [{"Key": e["key"], "Value": base64.b64decode(e["value"])} for e in committed]
+    assert any(e["key"].endswith("breakers/ai-orchestrator/fail_max") for e in committed)
+    snap = load_config({"SEGSVC_PROFILE": "local"})
+    applied = snap.with_layer(Layer("consul-kv", kv_layer(items, "segmentation-service", "local")))
+    assert applied.settings == snap.settings and not applied.pending_restart
