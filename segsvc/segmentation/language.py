@@ -1,0 +1,109 @@
+"""Language detection for short commands: Turkish or English.
+
+Commands are often three words long ("Takvimi aç", "Open the mail app"), too short for statistical
+models, but the two languages leave different fingerprints: Turkish letters (ç ğ ı ö ş ü İ), Turkish
+case suffixes after an apostrophe (Firefox'u, S3'e), Turkish function words and verb forms, versus
+English function words and verbs. Each piece of evidence adds to one side's score; protected spans
+(quotes, URLs, paths, file names) are ignored because they are often in the other language.
+"""
+
+from __future__ import annotations
+
+import re
+
+from .lexicon_en import GERUND, PAST, THIRD_PERSON, VERB_TYPES
+from .lexicon_tr import FUNCTION_WORDS as TR_FUNCTION_WORDS
+from .morphology_tr import analyse
+from .protect import WORD, Token, tokenize
+
+_TR_LETTER = re.compile("[çğışöüÇĞİŞÖÜ]").search
+_EN_FUNCTION_WORDS = frozenset(
+    ["the", "a", "an", "and", "to", "of", "for", "in", "on", "at", "my", "me", "it", "then", "with", "from",
+     "into", "your", "this", "that", "is", "are", "please", "all", "by", "after", "before", "first", "finally",
+     "them", "its", "our", "their", "his", "her", "up", "out", "about", "near", "next", "every", "each",
+     "what", "how", "when", "where", "which", "who", "you", "i", "be", "can", "could", "would", "should",
+     "will", "do", "does", "not", "no", "or", "as", "us", "we", "they", "some", "any", "these", "those",
+     "there", "here", "now", "also", "just", "than"]
+)
+# English words that are also Turkish words or stems; they count for neither side.
+_SHARED = frozenset({"at", "al", "git", "bas", "set", "post", "test", "mail", "format", "plan", "program",
+                     "video", "dump", "say", "son", "gel", "ye", "van", "kim", "can", "ben", "sen", "dem"})
+_EN_APOSTROPHE = ("'s", "'t", "'re", "'ll", "'ve", "'d", "'m", "’s", "’t", "’re", "’ll", "’ve", "’d", "’m")
+
+
+def detect_language(text: str) -> tuple[str, float]:
+    """Return ("en" | "tr", confidence in 0.5..1)."""
+    return detect_from_tokens(tokenize(text))
+
+
+def detect_from_tokens(tokens: list[Token]) -> tuple[str, float]:
+    """Score Turkish against English evidence in the word tokens of a command."""
+    tr = en = 0.0
+    first = True
+    for t in tokens:
+        if t.kind != WORD:
+            if t.text != t.core and t.kind != "quote":  # 17'de, notlar.md'yi, S3'e
+                tr += 2.0
+            continue
+        text = t.text
+        low = t.low
+        is_first, first = first, False
+        if _TR_LETTER(text):
+            # a capitalised word inside the sentence is likely a name ("Call Ayşe"): weak evidence
+            tr += 3.0 if is_first or not text[0].isupper() or "'" in text or "’" in text else 0.5
+        if "'" in text or "’" in text:
+            if low.endswith(_EN_APOSTROPHE):
+                en += 2.0
+            else:
+                tr += 2.5
+            continue
+        if low in _SHARED:
+            continue
+        if low in _EN_FUNCTION_WORDS:
+            en += 2.0
+            continue
+        if low in VERB_TYPES:
+            en += 2.5 if is_first else 1.5  # an English imperative opening the command
+            continue
+        if low in THIRD_PERSON or low in GERUND or low in PAST:
+            en += 1.0
+            continue
+        trl = t.trlow
+        if trl in TR_FUNCTION_WORDS:
+            tr += 2.0
+            continue
+        a = analyse(trl)
+        if a is not None and a.cat != "finite" or (a is not None and a.lemma):
+            tr += 1.5
+            continue
+        if trl.endswith(_TR_ENDINGS) and len(trl) > 4:
+            tr += 0.75
+        elif low.endswith(_EN_ENDINGS) and len(low) > 4:
+            en += 0.5
+    # Turkish is verb-final: an imperative closing the command is strong evidence ("Film izle")
+    last = _last_word(tokens)
+    if last is not None and last.low not in _SHARED and last.low not in VERB_TYPES:
+        a = analyse(last.trlow)
+        if a is not None and a.cat == "imp":
+            tr += 1.5
+    total = tr + en
+    if total == 0:
+        return "en", 0.5
+    if tr > en:
+        return "tr", round(min(1.0, 0.5 + 0.5 * (tr - en) / total + min(tr, 6.0) / 24), 3)
+    return "en", round(min(1.0, 0.5 + 0.5 * (en - tr) / total + min(en, 6.0) / 24), 3)
+
+
+def _last_word(tokens: list[Token]) -> Token | None:
+    for t in reversed(tokens):
+        if t.kind == WORD:
+            return t
+        if t.kind not in ("punct", "newline"):
+            return None
+    return None
+
+
+_TR_ENDINGS = ("ları", "leri", "lara", "lere", "ını", "ini", "unu", "ünü", "yı", "yi", "yu", "yü", "dan", "den",
+               "tan", "ten", "nda", "nde", "daki", "deki", "lar", "ler", "sını", "sini", "mızı", "mizi",
+               "ımı", "imi", "umu", "ümü", "ya", "ye")
+_EN_ENDINGS = ("tion", "ment", "ness", "ing", "ly", "ed", "ous", "ful", "able", "ity", "er", "est", "th")

@@ -1,0 +1,226 @@
+"""Task types: the main verb decides, a few object cues refine it.
+
+The verb tables (``lexicon_en.VERB_TYPES``, ``lexicon_tr.STEM_TYPES`` and compounds) give the default.
+Cues that the verb alone cannot see:
+
+* a recurring schedule ("every Friday at 5 pm ...", "her cuma ...") makes the whole clause a
+  ``schedule`` - the action is what gets scheduled;
+* setting / adding / creating an alarm, timer, reminder, meeting or calendar event is ``schedule``;
+* "tell me / show me / give me" asks for information (``search``); "tell <someone>" is ``communicate``;
+* "format" a disk is ``execute``, "format" a text is ``transform``;
+* "aç" a light, the sound or Wi-Fi is a device action (``execute``), not opening an application;
+  "ara" a person ("Ali'yi ara", "annemi ara") is a phone call (``communicate``).
+
+A clause without a recognised verb gets a best guess from its words and a low confidence.
+"""
+
+from __future__ import annotations
+
+from .clause import Clause
+from .lexicon_en import RECURRENCE as EN_RECURRENCE
+from .lexicon_en import SCHEDULE_OBJECTS as EN_SCHEDULE_OBJECTS
+from .lexicon_en import VERB_TYPES, WEEKDAYS
+from .lexicon_tr import COMPOUNDS, DEVICE_OBJECTS, DEVICE_STEMS, STEM_TYPES
+from .lexicon_tr import SCHEDULE_OBJECTS as TR_SCHEDULE_OBJECTS
+from .protect import DOMAIN, URL, WORD, Token
+
+_EN_SCHEDULING_VERBS = frozenset({"set", "create", "add", "make", "schedule", "book", "put", "start", "plan",
+                                  "arrange", "organize", "organise", "block", "set up"})
+_EN_ASKING = frozenset({"tell", "show", "give", "find", "get"})
+_DISK_WORDS = frozenset({"disk", "drive", "card", "usb", "partition", "sd", "volume", "stick", "disc",
+                         "ssd", "hdd", "flash"})
+_TR_SCHEDULING_VERBS = frozenset({"kur", "ayarla", "oluştur", "ekle", "planla", "yap", "al", "koy", "başlat"})
+_TR_RECURRING_HEADS = frozenset({"gün", "sabah", "akşam", "gece", "öğlen", "hafta", "ay", "yıl", "saat",
+                                 "pazartesi", "salı", "çarşamba", "perşembe", "cuma", "cumartesi", "pazar",
+                                 "dakika", "haftasonu", "hafta sonu", "iş"})
+_TR_RECURRING_ADJECTIVES = frozenset({"günlük", "haftalık", "aylık", "yıllık", "saatlik"})
+_TR_RECURRING_WORDS = frozenset({"günlük", "haftalık", "aylık", "yıllık", "saatlik", "hergün",
+                                 "haftaiçi", "pazartesileri", "salıları", "çarşambaları", "perşembeleri",
+                                 "cumaları", "cumartesileri", "pazarları", "sabahları", "akşamları",
+                                 "geceleri"})
+_TR_PERSONS = frozenset({"annemi", "babamı", "eşimi", "kardeşimi", "ablamı", "abimi", "patronumu", "müdürü",
+                         "doktoru", "doktorumu", "oğlumu", "kızımı", "arkadaşımı", "dedemi", "ninemi",
+                         "teyzemi", "amcamı", "dayımı", "halamı", "ofisi", "restoranı", "müşteriyi",
+                         "yöneticimi", "yöneticiyi", "ekibi", "taksiyi", "taksi"})
+_QUESTION_WORDS = frozenset({"what", "how", "where", "who", "when", "why", "which", "ne", "nasıl", "nerede",
+                             "kim", "neden", "hangi", "nedir", "kaç"})
+
+
+_EN_ADJECTIVE_SLOT = frozenset({"the", "a", "an", "my", "our", "your", "their", "his", "her", "its", "this",
+                                "that", "these", "those", "of"})
+_CART_WORDS = frozenset({"cart", "basket", "bag", "wishlist", "playlist", "queue", "watchlist", "favorites",
+                         "favourites", "order", "ticket", "issue", "presentation", "slide", "slides", "deck",
+                         "document", "doc", "email", "message", "channel", "group", "team", "chat"})
+_EN_DEVICES = frozenset({"door", "doors", "window", "windows", "garage", "gate", "curtains", "blinds", "valve",
+                         "shutters", "lock", "tap"})
+#: Words that may follow "daily" / "weekly" used as an adverb ("back it up daily at 2 am").
+_EN_AFTER_ADVERB = frozenset({"at", "on", "in", "from", "to", "until", "till", "by", "and", "or", "with", "via",
+                              "for", "starting", "before", "after", "around", "then", "basis"})
+#: Software windows, as opposed to the windows of a house ("open a private window").
+_EN_SOFTWARE_WINDOW = frozenset({"private", "incognito", "new", "browser", "terminal", "another", "separate",
+                                 "second", "chrome", "firefox", "safari", "edge", "app", "command", "shell",
+                                 "finder", "explorer", "inprivate", "popup", "pop-up", "chat", "a"})
+#: Objects that make "scan" an inspection rather than scanning a document.
+_EN_SCAN_CHECKS = frozenset({"virus", "viruses", "malware", "network", "networks", "port", "ports", "system",
+                             "computer", "laptop", "disk", "drive", "logs", "log", "code", "repo", "repository",
+                             "threats", "vulnerabilities", "dependencies", "server", "servers", "wifi", "wi-fi",
+                             "for", "devices", "spyware", "website", "site"})
+#: Objects a person selects in a user interface ("select all", "pick the text"): an action, not a choice.
+_EN_UI_SELECTION = frozenset({"all", "everything", "text", "line", "lines", "row", "rows", "cell", "cells",
+                              "column", "columns", "word", "words", "paragraph", "checkbox", "tab", "tabs",
+                              "option", "layer", "layers", "none"})
+#: Visual forms: "show it in a chart" produces a chart.
+_EN_CHARTS = frozenset({"chart", "charts", "graph", "graphs", "plot", "diagram", "histogram", "visualization",
+                        "visualisation", "dashboard", "infographic", "heatmap", "heat", "pie", "bar", "timeline"})
+#: What one confirms by acting on it (a booking) rather than by checking it.
+_EN_CONFIRMABLE = frozenset({"booking", "reservation", "order", "appointment", "payment", "attendance",
+                             "invitation", "invite", "transaction", "purchase", "subscription", "delivery",
+                             "rsvp", "request", "registration", "account", "email", "meeting", "slot", "transfer"})
+#: Time words that make "block" reserve time ("block two hours on Friday").
+_EN_BLOCK_TIME = frozenset({"time", "slot", "hour", "hours", "minutes", "afternoon", "morning", "evening", "day",
+                            "calendar", "off", "out", "focus"})
+_CREDENTIALS = frozenset({"key", "keys", "credential", "credentials", "secret", "secrets", "password",
+                          "passwords", "token", "tokens", "certificate", "certificates", "certs", "logs"})
+
+
+def _en_recurring(tokens: list[Token], start: int, end: int) -> bool:
+    for k in range(start, end):
+        low = tokens[k].low
+        if low in EN_RECURRENCE and low not in ("every", "each"):
+            # "the daily standup", "a monthly payment": an adjective, not a schedule
+            if k > start and (tokens[k - 1].low in _EN_ADJECTIVE_SLOT or tokens[k].text[:1].isupper()):
+                continue  # ... or part of a name: "my Discover Weekly playlist"
+            if k + 1 < end and tokens[k + 1].kind == WORD and tokens[k + 1].low not in _EN_AFTER_ADVERB:
+                continue  # "the average daily volume", "run weekly reports": it qualifies a noun
+            return True
+        if low in ("every", "each") and k + 1 < end:
+            nxt = tokens[k + 1].low
+            if nxt in WEEKDAYS or nxt.isdigit() or nxt in ("other", "single", "two", "few"):
+                return True
+        if low == "on" and k + 1 < end and tokens[k + 1].low in ("weekdays", "weekends", "mondays", "tuesdays",
+                                                                "wednesdays", "thursdays", "fridays",
+                                                                "saturdays", "sundays"):
+            return True
+    return False
+
+
+def english_type(c: Clause, tokens: list[Token]) -> str:
+    """Task type of an English clause."""
+    start, end = c.start, c.end
+    if _en_recurring(tokens, start, end):
+        return "schedule"
+    verb = c.verb
+    vtype = c.verb_type
+    if not verb or vtype is None:
+        return guess_type(tokens, start, end)
+    head = verb.split(" ")[0]
+    after = c.verb_pos + (2 if " " in verb else 1)
+    window = [tokens[k].low for k in range(after, min(end, after + 5))]
+    if (verb in _EN_SCHEDULING_VERBS or head in _EN_SCHEDULING_VERBS) and (
+        any(w in EN_SCHEDULE_OBJECTS for w in window)
+        or (head == "add" and any(tokens[k].low in ("calendar", "schedule", "agenda") for k in range(after, end)))
+    ):
+        return "schedule"
+    if head in _EN_ASKING and window and window[0] in ("me", "us"):
+        return "search"
+    if head == "let" and any(tokens[k].low == "know" for k in range(after, end)):
+        return "communicate"
+    if head == "add" and vtype == "create":
+        for k in range(after, end):
+            if tokens[k].low in ("to", "into", "onto") and k + 1 < end:
+                return "execute"  # "add ten songs to it": adding to something that exists
+    if head == "block" and any(w in _EN_BLOCK_TIME or w in WEEKDAYS for w in window):
+        return "schedule"  # "block two hours for focus time"
+    if head == "scan" and " " not in verb:
+        return "analyze" if any(w in _EN_SCAN_CHECKS for w in window) else "execute"
+    if head in ("pick", "choose", "select") and " " not in verb and window and window[0] in _EN_UI_SELECTION:
+        return "execute"  # "select all": a user-interface action
+    if head in ("show", "display", "present") and any(tokens[k].low in _EN_CHARTS for k in range(after, end)):
+        return "create"  # "show it in a chart": a visualisation is made
+    if head == "confirm" and any(w in _EN_CONFIRMABLE for w in window[:3]):
+        return "execute"
+    if head == "start" and window and (window[0] in ("app", "application", "browser", "program")
+                                       or (tokens[after].kind == WORD and tokens[after].text[:1].isupper()
+                                           and not tokens[after].text.isupper())):
+        return "open"  # "Start Spotify": launch an application
+    if head == "rotate" and any(w in _CREDENTIALS for w in window):
+        return "execute"
+    if head == "open" and any(w in _EN_DEVICES for w in window) and not any(w in _EN_SOFTWARE_WINDOW for w in window):
+        return "execute"  # "open the garage door": a device, not an application ("a private window" is one)
+    if head == "format":
+        return "execute" if any(tokens[k].low in _DISK_WORDS for k in range(after, end)) else "transform"
+    if head == "make" and window and any(w in ("call", "phone", "video") for w in window[:3]):
+        return "communicate"
+    if head == "take" and any(w in ("notes", "note", "minutes") for w in window[:3]):
+        return "create"
+    return vtype
+
+
+def turkish_type(c: Clause, tokens: list[Token]) -> str:
+    """Task type of a Turkish clause."""
+    start, end = c.start, c.end
+    lows = [tokens[k].low for k in range(start, end)]
+    n = len(lows)
+    for k, low in enumerate(lows):
+        # "günlük rapor", "aylık taksit" are adjectives; "günlük olarak", "her gün" schedule
+        if low in _TR_RECURRING_ADJECTIVES and not (k + 1 < n and lows[k + 1] in ("olarak", "bazda")) \
+                and not (k + 1 < n and tokens[start + k + 1].kind != WORD) and k + 1 < n:
+            continue
+        if low in _TR_RECURRING_WORDS or (
+            low == "her" and k + 1 < len(lows) and (lows[k + 1] in _TR_RECURRING_HEADS or lows[k + 1].isdigit())
+        ):
+            return "schedule"
+    verb = c.verb
+    vtype = c.verb_type
+    if not verb or vtype is None:
+        return guess_type(tokens, start, end)
+    head = verb.rsplit(" ", 1)[-1]
+    before = lows[: max(0, c.verb_pos - start)]
+    if head in _TR_SCHEDULING_VERBS and any(w in TR_SCHEDULE_OBJECTS for w in before):
+        return "schedule"
+    if head in ("aç", "kapat") and any(w in DEVICE_OBJECTS or w.startswith(DEVICE_STEMS) for w in before):
+        return "execute"
+    if head == "ekle" and before:
+        if any(w.startswith("takvim") for w in before):
+            return "schedule"
+        last = before[-1]
+        if last.endswith(("a", "e", "ya", "ye", "na", "ne")) and not last.endswith(("ı", "i")) and len(last) > 3:
+            return "execute"  # "sepete ekle", "sunuma ekle": add to something, not create
+    if head == "yaz" and before:
+        prev_tok = tokens[c.verb_pos - 1]
+        if any(tokens[k].kind == WORD and tokens[k].text != tokens[k].core and tokens[k].text[:1].isupper()
+               and tokens[k].core.isalpha()
+               and tokens[k].trlow.endswith(("'a", "'e", "'ya", "'ye", "’a", "’e", "’ya", "’ye"))
+               for k in range(start, c.verb_pos)) and prev_tok.trlow != "bir":
+            return "communicate"  # "Ayşe'ye geç kalacağımı yaz": write to someone
+    if head in ("değiştir", "yap", "ver", "koy") and any(w in ("adını", "ismini", "adı", "ismi") for w in before):
+        return "file"  # rename
+    if head == "yap" and (verb.split(" ")[0], head) not in COMPOUNDS and any(
+            tokens[k].kind == WORD and tokens[k].trlow.endswith(("ı", "i", "u", "ü"))
+            and not tokens[k].trlow.endswith(("sı", "si", "su", "sü")) and tokens[k].trlow != "bir"
+            for k in range(start, c.verb_pos - 1)):
+        return "execute"  # "Slack durumumu ... yap": make something be something, not create it
+    if head == "yaz" and any(w.startswith(("bellek", "disk", "usb", "kart", "flash")) for w in before):
+        return "file"
+    if head == "ara" and before:
+        obj = tokens[c.verb_pos - 1]
+        if obj.low in _TR_PERSONS or (obj.kind == WORD and obj.text[:1].isupper() and obj.text != obj.core
+                                      and obj.low.endswith(("'yi", "'yı", "'yu", "'yü", "'i", "'ı", "'u", "'ü",
+                                                              "’yi", "’yı", "’i", "’ı"))):
+            return "communicate"
+    return vtype
+
+
+def guess_type(tokens: list[Token], start: int, end: int) -> str:
+    """Best guess for a clause without a known verb: any lexicon verb inside it, else by shape."""
+    for k in range(start, end):
+        t = tokens[k]
+        if t.kind in (URL, DOMAIN):
+            return "open"
+        low = t.low
+        if low in _QUESTION_WORDS or t.text == "?":
+            return "search"
+        vtype = VERB_TYPES.get(low) or STEM_TYPES.get(low)
+        if vtype is not None:
+            return vtype
+    return "execute"
