@@ -89,14 +89,17 @@ class ConsulClient:
         await self._call("deregister", self._api().agent.service.deregister(service_id))
 
     async def update_ttl(self, check_id: str, status: str, note: str) -> bool:
-        """Report a TTL check's status; False when the agent no longer knows the check (404 or 500)."""
+        """Report a TTL check's status; False when the agent no longer knows the check.
+
+        py-consul returns False for a 404 rather than raising; a 500 (older agents) is treated the same.
+        """
         check = self._api().agent.check
         call = {"passing": check.ttl_pass, "warning": check.ttl_warn, "critical": check.ttl_fail}[status]
         try:
             return bool(await asyncio.wait_for(call(check_id, notes=note), self._request_timeout))
         except consul.ConsulException as exc:
             if str(exc).startswith("500"):
-                return False  # the agent answered 500 "unknown check": it lost us, re-register
+                return False  # older agents answer 500 for an unknown check (newer ones 404): re-register
             return bool(await self._call("check update", _raise(exc)))
         except Exception as exc:
             return bool(await self._call("check update", _raise(exc)))

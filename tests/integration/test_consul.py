@@ -287,7 +287,8 @@ async def test_acl_token_with_policy_works_and_missing_token_is_reported(make_ru
         ready = await get_json(bad, "/health/ready")
         assert ready["ready"] is True                                        # keeps serving
         assert "permission" in ready["checks"]["consul"]["detail"].lower()
-        assert "permission" in ready["checks"]["config-watch"]["detail"].lower()
+        # Consul filters a recursive KV read the token may not list (no 403 unless acl.enable_key_list_policy
+        # is on), so the instance without a token just sees no keys and keeps its own configuration.
         assert bad.config.settings.limits.max_batch == 100
         assert [e["Service"]["ID"] for e in await health(double)] == [good.registration.service_id]
         assert not bad.registration.registered and bad.registration.attempts >= 1
