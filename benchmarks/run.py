@@ -120,6 +120,7 @@ def main() -> int:
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--engine-repeat", type=int, default=2000)
     parser.add_argument("--no-http", action="store_true")
+    parser.add_argument("--no-grpc", action="store_true", help="skip the gRPC-versus-HTTP comparison")
     args = parser.parse_args()
 
     print("== engine (in-process, no HTTP) ==")
@@ -145,12 +146,20 @@ def main() -> int:
         bare.send_signal(signal.SIGINT)
         bare.wait(10)
     port = _free_port()
+    grpc_port = _free_port()
     seg_env = {**env, "SEGSVC_PROFILE": "local", "SEGSVC_HTTP__PORT": str(port), "SEGSVC_HTTP__HOST": "127.0.0.1",
-               "SEGSVC_LOG_LEVEL": "WARNING", "SEGSVC_SHUTDOWN__DRAIN_SECONDS": "0"}
+               "SEGSVC_LOG_LEVEL": "WARNING", "SEGSVC_SHUTDOWN__DRAIN_SECONDS": "0",
+               "SEGSVC_GRPC__HOST": "127.0.0.1", "SEGSVC_GRPC__PORT": str(grpc_port)}
     seg = _start([sys.executable, "-m", "segsvc", "serve"], port, seg_env)
     try:
         results["segsvc"] = measure(f"http://127.0.0.1:{port}/api/v1/segment", body, args.seconds,
                                     args.connections, use_wrk)
+        if not args.no_grpc:
+            pyclient = ["--body", body, "--connections", str(args.connections), "--seconds", str(args.seconds)]
+            grpc_results = {
+                "HTTP": _python_load(["--http", f"http://127.0.0.1:{port}/api/v1/segment", *pyclient], env),
+                "gRPC": _python_load(["--target", f"127.0.0.1:{grpc_port}", *pyclient], env),
+            }
     finally:
         seg.send_signal(signal.SIGTERM)
         seg.wait(20)
@@ -160,7 +169,23 @@ def main() -> int:
     ratio = results["segsvc"]["rps"] / results["bare"]["rps"]
     print(f"ratio segsvc/bare throughput: {ratio:.2f} (target >= 0.30); segsvc p99 {results['segsvc']['p99_ms']:.2f} ms "
           f"(target <= 10 ms)")
+    if not args.no_grpc:
+        print(f"== gRPC unary Segment vs HTTP on the same segsvc process: same command, {args.connections} "
+              f"connections, one call in flight each, {args.seconds}s; both loads by the same kind of Python "
+              f"client (grpc.aio / aiohttp) pinned to core 1 ==")
+        for name, r in grpc_results.items():
+            print(f"{name:>7}: {r['rps']:9.0f} req/s   p50 {r['p50_ms']:6.2f} ms   p99 {r['p99_ms']:6.2f} ms"
+                  f"   errors {int(r['errors'])}")
+        grpc_ratio = grpc_results["gRPC"]["rps"] / grpc_results["HTTP"]["rps"]
+        print(f"ratio gRPC/HTTP throughput: {grpc_ratio:.2f} (target >= 1.00)")
     return 0
+
+
+def _python_load(args: list[str], env: dict[str, str]) -> dict[str, float]:
+    """Run the Python load client (benchmarks.grpc_load) on core 1 and read its JSON figures."""
+    out = subprocess.run(_pin(1) + [sys.executable, "-m", "benchmarks.grpc_load", *args], env=env, cwd=ROOT,
+                         capture_output=True, text=True, check=True).stdout
+    return dict(json.loads(out.strip().splitlines()[-1]))
 
 
 if __name__ == "__main__":

@@ -48,7 +48,10 @@ def make_runtime(tmp_path: Path) -> Callable[..., Any]:
     from segsvc.runtime import Runtime
 
     def build(**env: str) -> Runtime:
-        return Runtime(load_config(base_env(SEGSVC_ARCHIVE__OUTBOX_DIR=str(tmp_path / "outbox"), **env)))
+        # gRPC on a free loopback port unless a test says otherwise: never the fixed default 9090.
+        defaults = {"SEGSVC_ARCHIVE__OUTBOX_DIR": str(tmp_path / "outbox"), "SEGSVC_GRPC__HOST": "127.0.0.1",
+                    "SEGSVC_GRPC__PORT": "0"}
+        return Runtime(load_config(base_env(**{**defaults, **env})))
 
     return build
 

@@ -15,8 +15,9 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import aiohttp
-import consul
 import consul.aio
+
+import consul
 
 log = logging.getLogger(__name__)
 
@@ -77,7 +78,7 @@ class ConsulClient:
             return await asyncio.wait_for(coro, timeout or self._request_timeout)
         except consul.ACLPermissionDenied as exc:
             raise ConsulForbidden(f"{what}: permission denied by Consul ACLs ({exc})") from None
-        except (consul.ConsulException, aiohttp.ClientError, OSError, asyncio.TimeoutError) as exc:
+        except (TimeoutError, consul.ConsulException, aiohttp.ClientError, OSError) as exc:
             raise ConsulUnavailable(f"{what}: {type(exc).__name__}: {exc}") from None
 
     # --- agent --------------------------------------------------------------------------------------

@@ -8,7 +8,7 @@ tests validate every document they see against those models.
 from __future__ import annotations
 
 import uuid
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 from segsvc.segmentation import Segmentation
@@ -40,7 +40,7 @@ def build_document(result: Segmentation, command: str, *, metadata: dict[str, An
     return {
         "id": str(uuid.uuid4()),
         "version": "1.0",
-        "timestamp": datetime.now(timezone.utc).isoformat(timespec="milliseconds").replace("+00:00", "Z"),
+        "timestamp": datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z"),
         "command": command,
         "language": result.language,
         "mode": result.mode,

@@ -141,5 +141,5 @@ async def test_rolling_restart_under_load_loses_no_request(double: ConsulDouble)
         for proc in procs.values():
             try:
                 await asyncio.wait_for(proc.wait(), 15)
-            except asyncio.TimeoutError:
+            except TimeoutError:
                 proc.kill()

@@ -6,11 +6,9 @@ import http.client
 import json
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
-import urllib.request
 
 from tests.conftest import ROOT, base_env, service_process, wait_http
 

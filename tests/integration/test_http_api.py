@@ -248,3 +248,27 @@ async def test_logs_are_json_with_ids_and_no_command_text(client: Any, caplog: A
     assert lines[-1]["trace_id"] == "4bf92f3577b34da6a3ce929d0e0e4736"
     assert lines[-1]["route"] == "/api/v1/segment" and lines[-1]["status"] == 200
     assert all("hunter2" not in formatter.format(r) for r in caplog.records)
+
+
+SHARED = __import__("tests.conftest", fromlist=["load_cases"]).load_cases("shared_examples.jsonl")
+
+
+@pytest.mark.parametrize("case", SHARED, ids=[c["id"] for c in SHARED])
+async def test_shared_example_over_http(client: Any, case: dict[str, Any]) -> None:
+    """Every shared example through the HTTP API: a valid document with the expected segmentation."""
+    resp = await post(client, "/api/v1/segment", {"command": case["command"]})
+    assert resp.status == 200
+    doc = await resp.json()
+    AltDocument.model_validate(doc)
+    assert doc["language"] == case["lang"]
+    got = [s["content"].rstrip(".,;").lower() for s in doc["segments"]]
+    assert got == [s["content"].rstrip(".,;").lower() for s in case["segments"]]
+    for seg, want in zip(doc["segments"], case["segments"]):
+        assert seg["task_type"] in want["task_types"]
+    ids = [s["id"] for s in doc["segments"]]
+    for index, want in enumerate(case["dependencies"] or []):
+        if want is not None:
+            assert {ids.index(d) for d in doc["segments"][index]["dependencies"]} >= set(want)
+    values = [str(p["value"]) for s in doc["segments"] for p in s["parameters"]]
+    for param in case["params"]:
+        assert any(param in v for v in values), param

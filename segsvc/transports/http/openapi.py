@@ -33,7 +33,7 @@ def _schemas(settings: Settings) -> dict[str, Any]:
     defs["BatchRequest"] = {
         "type": "object", "additionalProperties": False, "required": ["items"],
         "properties": {"items": {"type": "array", "minItems": 1, "maxItems": settings.limits.max_batch,
-                                 "items": {"$ref": REF.format(model="SegmentRequest")},
+                                 "items": {"type": "object", "description": "a SegmentRequest"},
                                  "description": "each item is validated on its own; an invalid item yields a "
                                                 "problem in its place in the results"}}}
     defs["Problem"] = {
@@ -248,9 +248,18 @@ def _job_paths() -> dict[str, Any]:
               "503": _problem("the job store or queue is unavailable (NATS away) or full; retry later")}
     accepted = _json("JobAccepted", "queued (or, for a repeated Idempotency-Key, the job that key created)")
     accepted["headers"] = {"Location": {"description": "the job's URL", "schema": {"type": "string"}}}
+    one_event = {
+        "type": "object", "required": ["data", "event", "id"],
+        "description": "one event of the stream (OpenAPI 3.1: the schema describes each event)",
+        "properties": {
+            "event": {"const": "message"},
+            "id": {"type": "string", "pattern": "^[0-9]+$", "description": "the change's sequence number"},
+            "data": {"type": "string", "contentMediaType": "application/json",
+                     "contentSchema": {"$ref": REF.format(model="JobEvent")}, "description": "a JobEvent as JSON"},
+            "retry": {"type": "integer"}}}
     events_ok = {"description": "text/event-stream: `retry:` first, then per state change `id: <sequence>` and "
                                 "`data: <JobEvent JSON>`; the stream ends after a terminal state",
-                 "content": {"text/event-stream": {"schema": {"type": "string"}}}}
+                 "content": {"text/event-stream": {"schema": one_event}}}
     return {
         "/api/v1/jobs": {"post": {
             "operationId": "submitJob", "summary": "Queue a segmentation job",
