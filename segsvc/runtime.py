@@ -131,7 +131,8 @@ class Runtime:
         components += [self.grpc, *self.jobs.components()]  # gRPC (server), NATS (client), job workers (background)
         if self.consul is not None:
             self.registration = Registration(self.consul, lambda: self.config.settings, self.health,
-                                             version=self.identity.version, http_port=lambda: self.http.port)
+                                             version=self.identity.version, http_port=lambda: self.http.port,
+                                             grpc_port=lambda: self.grpc_port)
             components += [self.consul, KvConfigWatch(self.consul, self.config, self.metrics, self.health),
                            self.registration]
         return components

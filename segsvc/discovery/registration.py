@@ -44,7 +44,8 @@ def service_id(settings: Settings, host: str | None = None) -> str:
     return f"{settings.consul.service_name}-{host or socket.gethostname()}-{settings.http.port}"
 
 
-def registration_payload(settings: Settings, *, version: str, http_port: int) -> dict[str, Any]:
+def registration_payload(settings: Settings, *, version: str, http_port: int,
+                         grpc_port: int | None = None) -> dict[str, Any]:
     """The DESIGN §6 registration, in py-consul's ``agent.service.register`` keyword form."""
     name = settings.consul.service_name
     sid = f"{name}-{socket.gethostname()}-{http_port}"
@@ -54,7 +55,7 @@ def registration_payload(settings: Settings, *, version: str, http_port: int) ->
         "address": advertise_address(settings.consul.advertise_address),
         "port": http_port,
         "tags": ["alt-las", "segmentation", "http", "grpc", "v1", settings.profile],
-        "meta": {"version": version, "grpc_port": str(settings.grpc.port), "languages": "en,tr", "api": "v1",
+        "meta": {"version": version, "grpc_port": str(grpc_port or settings.grpc.port), "languages": "en,tr", "api": "v1",
                  "profile": settings.profile},
         "check": {"CheckID": f"service:{sid}", "Name": f"{name} readiness",
                   "TTL": format_duration(settings.consul.ttl),
@@ -77,12 +78,13 @@ class Registration:
     stage: Stage = "registration"
 
     def __init__(self, consul: ConsulClient, settings: Callable[[], Settings], health: Health, *, version: str,
-                 http_port: Callable[[], int]) -> None:
+                 http_port: Callable[[], int], grpc_port: Callable[[], int] | None = None) -> None:
         self.consul = consul
         self._settings = settings
         self.health = health
         self.version = version
         self._http_port = http_port
+        self._grpc_port = grpc_port
         self.registered = False
         self.attempts = 0
         self.last_error: str | None = None
@@ -110,7 +112,8 @@ class Registration:
 
     async def _register(self) -> None:
         self.attempts += 1
-        self._payload = registration_payload(self._settings(), version=self.version, http_port=self._http_port())
+        self._payload = registration_payload(self._settings(), version=self.version, http_port=self._http_port(),
+                                             grpc_port=self._grpc_port() if self._grpc_port else None)
         await self.consul.register(self._payload)
         self.registered = True
         log.info("registered in Consul", extra={"service_id": self.service_id,

@@ -86,7 +86,7 @@ async def test_registers_passing_with_design_fields_and_ttl_expiry(double: Consu
         assert svc["ID"].startswith(f"{SERVICE}-") and svc["ID"].endswith(f"-{runtime.http_port}")
         assert set(svc["Tags"]) == {"alt-las", "segmentation", "http", "grpc", "v1", "test"}
         assert svc["Meta"]["languages"] == "en,tr" and svc["Meta"]["api"] == "v1" and svc["Meta"]["profile"] == "test"
-        assert svc["Meta"]["grpc_port"] == str(runtime.config.settings.grpc.port) and svc["Meta"]["version"]
+        assert svc["Meta"]["grpc_port"] == str(runtime.grpc_port) and svc["Meta"]["version"]
         assert svc["Address"] == "127.0.0.1" and svc["Port"] == runtime.http_port
         (check,) = [c for c in entry["Checks"] if c["CheckID"] != "serfHealth"]
         assert check["CheckID"] == f"service:{svc['ID']}" and check["Status"] == "passing"
