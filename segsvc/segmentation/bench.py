@@ -1,9 +1,11 @@
 """Micro-benchmark of ``segment_command``: median and p99 microseconds per ~15-word command.
 
-    python -m segsvc.segmentation.bench [--rounds N]
+    python -m segsvc.segmentation.bench [--rounds N] [--cold]
 
 The commands are fixed (English and Turkish, about fifteen words, several clauses each) so runs are
-comparable. Timing uses ``time.perf_counter_ns`` around each call after a warm-up round.
+comparable. Timing uses ``time.perf_counter_ns`` around each call after a warm-up round. ``--cold`` also
+measures every call after clearing the engine's memos (word forms, analyses, shapes, parameters): the
+cost of a command made of words the process has not seen yet.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ import statistics
 import time
 
 from . import segment_command
+from .engine import clear_caches
 
 COMMANDS: dict[str, tuple[str, ...]] = {
     "en": (
@@ -52,6 +55,19 @@ def measure(commands: tuple[str, ...], rounds: int) -> list[float]:
     return samples
 
 
+def measure_cold(commands: tuple[str, ...], rounds: int) -> list[float]:
+    """Microseconds per call with every memo cleared right before it."""
+    samples: list[float] = []
+    clock = time.perf_counter_ns
+    for _ in range(rounds):
+        for command in commands:
+            clear_caches()
+            t0 = clock()
+            segment_command(command)
+            samples.append((clock() - t0) / 1000.0)
+    return samples
+
+
 def _p99(samples: list[float]) -> float:
     ordered = sorted(samples)
     return ordered[min(len(ordered) - 1, int(len(ordered) * 0.99))]
@@ -60,15 +76,17 @@ def _p99(samples: list[float]) -> float:
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--rounds", type=int, default=300)
+    ap.add_argument("--cold", action="store_true", help="also measure with the memos cleared before each call")
     a = ap.parse_args(argv)
-    everything: list[float] = []
-    for lang, commands in COMMANDS.items():
-        words = statistics.mean(len(c.split()) for c in commands)
-        samples = measure(commands, a.rounds)
-        everything += samples
-        print(f"segmentation[{lang}] commands={len(commands)} words~{words:.0f} "
-              f"median_us={statistics.median(samples):.1f} p99_us={_p99(samples):.1f}")
-    print(f"segmentation[all] median_us={statistics.median(everything):.1f} p99_us={_p99(everything):.1f}")
+    for label, run in (("segmentation", measure), ("segmentation-cold", measure_cold))[: 2 if a.cold else 1]:
+        everything: list[float] = []
+        for lang, commands in COMMANDS.items():
+            words = statistics.mean(len(c.split()) for c in commands)
+            samples = run(commands, a.rounds)
+            everything += samples
+            print(f"{label}[{lang}] commands={len(commands)} words~{words:.0f} "
+                  f"median_us={statistics.median(samples):.1f} p99_us={_p99(samples):.1f}")
+        print(f"{label}[all] median_us={statistics.median(everything):.1f} p99_us={_p99(everything):.1f}")
     return 0
 
 

@@ -55,6 +55,7 @@ _COMPLEMENTIZERS = frozenset({"if", "whether", "how", "what", "when", "where", "
 _NOT_VERBS = frozenset({"the", "a", "an", "are", "is", "were", "was", "be", "get", "have", "had", "will",
                         "can", "could", "should", "would", "must", "may", "might", "do", "did", "don't",
                         "not", "all", "both", "and", "or", "to", "too", "also", "really", "just"})
+_PARTICLES = frozenset({"off", "out", "up", "down", "through", "over", "away", "back"})
 _CONDITION_OPENERS = frozenset({"if", "when", "whenever", "unless", "while", "once", "until", "as"})
 #: Nouns-first readings of ambiguous verbs, when a bare noun follows ("screen protector").
 _NOMINAL_PRONE = frozenset({"screen", "file", "list", "note", "mail", "text", "record", "copy", "test",
@@ -277,6 +278,28 @@ def _close(st: _State, end: int, tokens: list[Token], text: str, out: list[Claus
         out.append(c)
 
 
+#: Words the walk reacts to once a clause has its verb (connectors, subordinators, parentheses).
+_SIGNIFICANT = RELATIVES | SEQUENCERS | _ADDITIVE | frozenset(
+    {"whether", "if", "to", "after", "before", "once", "when", "as", "and", ",", "&", "(", ")"})
+
+
+_LEADING_CONDITIONS = frozenset({"if", "unless", "whenever", "when", "once"})
+
+
+def _condition_then_command(tokens: list[Token], k: int, ce: int) -> bool:
+    """Is ``tokens[k:]`` "if <condition>, <imperative> ..."? (a comma, then a verb, within the chunk)"""
+    for m in range(k + 2, ce - 1):
+        t = tokens[m]
+        if t.text == ",":
+            v = verb_at(tokens, m + 1, ce)
+            return v is not None and not v.ambiguous or (v is not None and _used_as_verb(tokens, v, ce, True))
+        if t.kind == PUNCT and t.text in "()":
+            return False
+        if t.low == "and" or t.low in SEQUENCERS:
+            return False
+    return False
+
+
 def _split_chunk(tokens: list[Token], text: str, cs: int, ce: int, link: str, out: list[Clause]) -> None:
     st = _begin(tokens, cs, ce, link)
     if st is None:
@@ -285,6 +308,9 @@ def _split_chunk(tokens: list[Token], text: str, cs: int, ce: int, link: str, ou
     while j < ce:
         t = tokens[j]
         low = t.low
+        if low not in _SIGNIFICANT and st.verb is not None and (st.rel_form or st.sub not in ("rel", "rep-that")):
+            j += 1  # an ordinary word inside a clause whose verb is known: nothing below would react to it
+            continue
         if t.kind == PUNCT:
             if t.text == "(":
                 st.paren += 1
@@ -374,7 +400,7 @@ def _connector(tokens: list[Token], text: str, st: _State, j: int, ce: int,
         else:
             break
         k += 1
-    if k >= ce or st.paren or st.verb is None:
+    if k >= ce or st.paren or (st.verb is None and not st.cond):
         return None
     if st.cond:
         if comma:  # "When I get home, turn on the lights": the condition ends, the command begins
@@ -390,6 +416,11 @@ def _connector(tokens: list[Token], text: str, st: _State, j: int, ce: int,
         _close(st, j, tokens, text, out)
         new = _begin(tokens, k, ce, LINK_SEQ if seq else LINK_NONE)
         return (new, new.verb_end) if new is not None else None
+    if (comma or conj or seq) and tokens[k].low in _LEADING_CONDITIONS and _condition_then_command(tokens, k, ce):
+        # "... and if it rains, remind me to take an umbrella": the condition opens the next command
+        _close(st, j, tokens, text, out)
+        new = _begin(tokens, k, ce, LINK_SEQ if seq else LINK_NONE)
+        return (new, k + 1) if new is not None else None
     v = verb_at(tokens, k, ce)
     if v is None:
         nt = tokens[k]
@@ -399,10 +430,15 @@ def _connector(tokens: list[Token], text: str, st: _State, j: int, ce: int,
         # an unknown verb: after "then" trust the sequencer; after "and" / "," only when an object
         # follows at once ("... and arm the alarm system")
         follows = tokens[k + 1].low if k + 1 < ce else ""
-        if not strong and not (follows in _OBJECT_DETERMINERS and nt.text.islower() and not st.sub
-                               and not nt.low.endswith(("ing", "ed", "ly"))):
+        plausible = nt.text.islower() and not st.sub and not nt.low.endswith(("ing", "ed", "ly"))
+        if plausible and follows in _PARTICLES and k + 2 < ce and tokens[k + 2].kind != PUNCT \
+                and tokens[k + 2].low != "of" and not (nt.low.endswith("s") and not nt.low.endswith("ss")):
+            # "..., cross off bread and butter": an unknown phrasal verb with its object
+            v = _Verb(k, k + 2, f"{nt.low} {follows}", "", False)
+        elif not strong and not ((follows in _OBJECT_DETERMINERS or follows in ("it", "them")) and plausible):
             return None
-        v = _Verb(k, k + 1, nt.low, "", False)
+        else:
+            v = _Verb(k, k + 1, nt.low, "", False)
     else:
         plain = not comma and not seq and not rev
         if plain and st.sub == "rep":

@@ -28,11 +28,14 @@ from .lexicon_tr import (
     LEADING,
     LEADING_SEQUENCING,
     LIGHT_VERBS,
+    MA_NOUNS,
     NOT_VERBS,
     QUESTION_PARTICLES,
     STEM_TYPES,
+    light_noun_type,
 )
 from .morphology_tr import (
+    ANALYSIS_CACHE,
     AOR,
     CONV_ARAK,
     CONV_DIKTAN,
@@ -52,6 +55,7 @@ from .protect import PUNCT, WORD, Token, is_sentence_end
 #: Converbs that chain two actions. "-(y)ArAk" ("PDF olarak", "e-postayla göndererek") describes the
 #: manner of the main verb instead, so it does not split.
 _LINKING_CONVERBS = frozenset({CONV_IP, CONV_INCE})
+_CLAUSE_ENDING_CONVERBS = frozenset({CONV_IP, CONV_INCE, CONV_DIKTAN, CONV_MADAN})
 _VERBAL = frozenset({IMP, CONV_IP, CONV_INCE, CONV_ARAK, CONV_DIKTAN, CONV_MADAN, PART, NOMINAL, FINITE, AOR})
 _VOWELS = "aeıioöuü"
 _NOUN_ENDINGS = ("lar", "ler", "lık", "lik", "luk", "lük", "sız", "siz", "suz", "süz", "ken", "dan", "den", "tan",
@@ -65,12 +69,18 @@ _POLITE = frozenset({"lütfen", "hemen", "şimdi", "acilen", "derhal", "hızlıc
 def analyse_tokens(tokens: list[Token]) -> list[Analysis | None]:
     """The morphological analysis of every word token (None for other tokens and non-verbs)."""
     out: list[Analysis | None] = []
+    append = out.append
+    cached = ANALYSIS_CACHE.get
     for t in tokens:
         if t.kind == WORD:
-            out.append(analyse(t.trlow))
+            a = cached(t.trlow, _MISSING)  # the memo first: a call per word costs more than the lookup
+            append(analyse(t.trlow) if a is _MISSING else a)
         else:
-            out.append(None)
+            append(None)
     return out
+
+
+_MISSING = object()
 
 
 def split_turkish(tokens: list[Token], text: str) -> list[Clause]:
@@ -118,6 +128,8 @@ def _strip_leading(tokens: list[Token], i: int, end: int) -> tuple[int, bool]:
         if tokens[i].text in (",", ":", "-", "&"):
             i += 1
             continue
+        if tokens[i].low not in _LEADING_INDEX:
+            break
         n, _ = _match(_LEADING_INDEX, tokens, i, end)
         if not n or i + n >= end:
             break
@@ -135,6 +147,8 @@ def _connector_run(tokens: list[Token], j: int, end: int) -> tuple[int, str]:
     """
     k, kind = j, "and"
     while k < end:
+        if tokens[k].low not in _CONNECTOR_INDEX:
+            break
         best, best_kind = _match(_CONNECTOR_INDEX, tokens, k, end)
         if not best:
             break
@@ -144,16 +158,39 @@ def _connector_run(tokens: list[Token], j: int, end: int) -> tuple[int, str]:
     return k - j, kind
 
 
-def _next_verbal(ana: list[Analysis | None], j: int, end: int) -> str | None:
+#: Case-marked participles stand for a noun of their own ("bozuk olanları sil": delete the ones that are
+#: broken): they are objects, not a relative clause that the converb's clause runs into.
+_HEADLESS_PARTICIPLE = frozenset(
+    y + v + "n" + rest
+    for y in ("", "y")
+    for v, rest_set in (("a", ("ı", "ları", "a", "lara", "da", "dan", "larda", "lardan")),
+                        ("e", ("i", "leri", "e", "lere", "de", "den", "lerde", "lerden")))
+    for rest in rest_set
+)
+
+
+#: Case forms of a verbal noun in -mA used as a plain noun ("ödemeyi", "güncellemeye").
+_MA_NOUN_FORMS = frozenset({"ma", "me", "mayı", "meyi", "maya", "meye", "mada", "mede", "madan", "meden"})
+
+
+def _next_verbal(tokens: list[Token], ana: list[Analysis | None], j: int, end: int) -> str | None:
+    """Category of the next verb form from ``j`` on, ignoring forms that work as nouns ("ödemeyi")."""
     for k in range(j, end):
         a = ana[k]
-        if a is not None and a.cat in _VERBAL:
+        if a is not None and a.cat in _VERBAL and not (a.cat == PART and a.suffix in _HEADLESS_PARTICIPLE) \
+                and not (a.cat == NOMINAL and a.suffix in _MA_NOUN_FORMS
+                         and tokens[k].trlow[: a.stem_len + 2] in MA_NOUNS):
             return a.cat
     return None
 
 
-def _is_imperative(tokens: list[Token], ana: list[Analysis | None], k: int, start: int) -> bool:
-    """Does the word at ``k`` close a clause that began at ``start``?"""
+def _is_imperative(tokens: list[Token], ana: list[Analysis | None], k: int, start: int,
+                   in_series: bool = False) -> bool:
+    """Does the word at ``k`` close a clause that began at ``start``?
+
+    ``in_series``: the clause follows another one ("imzala, tara ve gönder"), so a bare ambiguous stem
+    there is a verb in a series of commands rather than a noun.
+    """
     while k > start and tokens[k].low in _POLITE:
         k -= 1
     if tokens[k].low in QUESTION_PARTICLES and k > start:
@@ -173,7 +210,7 @@ def _is_imperative(tokens: list[Token], ana: list[Analysis | None], k: int, star
         # a consonant-final word after a definite object that carries no noun suffix: "mesajı sil"-like
         return len(low) >= 3 and low[-1] not in _VOWELS and not low.endswith(_NOUN_ENDINGS)
     # a bare ambiguous stem alone ("Sorun ve çözüm", "Yaz ve kış") is a noun, not a one-word command
-    return a.cat == IMP and not (k == start and a.lemma in AMBIGUOUS and not a.suffix)
+    return a.cat == IMP and not (k == start and a.lemma in AMBIGUOUS and not a.suffix and not in_series)
 
 
 def _split_chunk(tokens: list[Token], ana: list[Analysis | None], text: str, cs: int, ce: int, link: str,
@@ -186,7 +223,10 @@ def _split_chunk(tokens: list[Token], ana: list[Analysis | None], text: str, cs:
     while j < ce:
         t = tokens[j]
         a = ana[j]
-        if a is not None and j + 1 < ce:
+        if a is None and t.low not in CONNECTOR_FIRST:
+            j += 1  # neither a verb form nor a connector
+            continue
+        if a is not None and j + 1 < ce and a.cat in _CLAUSE_ENDING_CONVERBS:
             cat = a.cat
             follow = tokens[j + 1].low
             skip = 0
@@ -198,7 +238,7 @@ def _split_chunk(tokens: list[Token], ana: list[Analysis | None], text: str, cs:
                 skip = 3
             elif cat == CONV_MADAN and follow in ("önce", "evvel"):
                 skip = 2
-            if skip and j + skip < ce and _next_verbal(ana, j + skip, ce) not in (PART, NOMINAL):
+            if skip and j + skip < ce and _next_verbal(tokens, ana, j + skip, ce) not in (PART, NOMINAL):
                 clause.end = j + 1
                 clause.fix_pos, clause.fix_text = j, a.stem_surface(t.text)
                 if cat == CONV_MADAN:
@@ -211,7 +251,8 @@ def _split_chunk(tokens: list[Token], ana: list[Analysis | None], text: str, cs:
                 continue
         if (t.kind == WORD and t.low in CONNECTOR_FIRST) or (t.kind == PUNCT and t.text in ",&"):
             n, kind = _connector_run(tokens, j, ce)
-            if n and j > clause.start and j + n < ce and _is_imperative(tokens, ana, j - 1, clause.start):
+            if n and j > clause.start and j + n < ce and _is_imperative(tokens, ana, j - 1, clause.start,
+                                                                        clause.start > i):
                 clause.end = j
                 if kind == "rev":
                     clause.after_next = True
@@ -274,6 +315,10 @@ def _find_verb(c: Clause, tokens: list[Token], ana: list[Analysis | None]) -> No
         if compound is not None:
             lemma, vtype = f"{prev} {lemma}", compound
         elif lemma in LIGHT_VERBS:
+            noun_type = light_noun_type(prev, lemma)
             lemma = f"{prev} {lemma}"
-            c.confidence = min(c.confidence, 0.8)
+            if noun_type is not None:  # "Hız testi yap", "ödemeyi yap": the noun names the task
+                vtype = noun_type
+            else:
+                c.confidence = min(c.confidence, 0.8)
     c.verb, c.verb_pos, c.verb_type = lemma, pos, vtype

@@ -47,6 +47,11 @@ _EN_STRONG_RESULTS = frozenset({"result", "results", "summary", "output", "outpu
                                 "download", "downloads", "screenshot", "draft", "archive", "backup", "copy",
                                 "list", "one", "ones", "same", "rest", "winner", "top", "matches",
                                 "photo", "picture", "memo", "link", "links", "url"})
+#: Adjectives that keep "the <adjective> list" pointing at the previous result.
+_EN_RESULT_MODIFIERS = frozenset({"new", "final", "whole", "full", "complete", "entire", "resulting", "same",
+                                  "current", "short", "long", "original", "old", "first", "last", "clean",
+                                  "raw", "finished", "rough", "english", "turkish", "pdf", "written", "audio",
+                                  "main", "overall", "total", "combined", "best", "top"})
 _EN_DEMONSTRATIVE = frozenset({"the", "this", "that", "these", "those", "its", "their"})
 _TR_OBLIQUE_ENDINGS = ("a", "e", "ya", "ye", "na", "ne", "da", "de", "ta", "te", "nda", "nde", "dan", "den",
                        "tan", "ten", "la", "le", "yla", "yle", "ca", "ce", "ça", "çe", "ki")
@@ -93,6 +98,9 @@ def english_refers_back(c: Clause, prev: Clause, tokens: list[Token]) -> bool:
     """Does English clause ``c`` use the output of ``prev``?"""
     if c.verb_pos < 0:
         return False
+    for k in range(c.start, c.verb_pos - 1):  # a leading condition on the result: "if it rains, ..."
+        if tokens[k].low in ("if", "unless", "when", "once", "whenever") and tokens[k + 1].low in _EN_CONDITION_REFS:
+            return True
     start = c.verb_pos + (2 if " " in c.verb else 1)
     end = c.end
     for k in range(start, end):  # stop at reported content: "tell Ali that it is ready"
@@ -126,7 +134,15 @@ def english_refers_back(c: Clause, prev: Clause, tokens: list[Token]) -> bool:
                 m += 1
             head = tokens[m - 1].low
             if head in _EN_STRONG_RESULTS:
-                return True
+                mod = tokens[m - 2].low if m - 2 > k else ""
+                if not mod or mod in _EN_RESULT_MODIFIERS or mod.endswith("ed") or mod in EN_SELECTORS \
+                        or mod in NUMBER_WORDS:
+                    return True
+                # "the contact list": a named thing, the result only if the previous step mentions it
+                if prev_words is None:
+                    prev_words = _en_words(prev, tokens)
+                if _singular(mod) in prev_words:
+                    return True
             if head in RESULT_NOUNS and prev_head in EN_PRODUCERS:
                 return True
             if head in _EN_CONTAINERS and any(tokens[m].kind in (PATH, FILE, URL) for m in range(prev.start, prev.end)):
@@ -154,7 +170,12 @@ def turkish_refers_back(c: Clause, prev: Clause, tokens: list[Token]) -> bool:
         end -= 1
     has_object = False
     prev_lows: set[str] | None = None
-    for k in range(c.start, end):
+    prev_lemma = prev.verb.rsplit(" ", 1)[-1] if prev.verb else ""
+    prev_noun = prev.verb.split(" ")[0] if " " in prev.verb else ""
+    prev_produces = prev_lemma in TR_PRODUCERS
+    start = c.start
+    shape_of = _TR_REF_SHAPES.get
+    for k in range(start, end):
         t = tokens[k]
         before_postposition = k + 1 < end and tokens[k + 1].trlow in _TR_POSTPOSITIONS
         if t.kind != WORD:
@@ -168,46 +189,89 @@ def turkish_refers_back(c: Clause, prev: Clause, tokens: list[Token]) -> bool:
                     has_object = True
             continue
         low = t.trlow
-        if low in BACK_REFERENCES:
+        backref, poss, their, part_acc, acc, artifact, named, skip, apostrophe, object_like = \
+            shape_of(low) or _tr_ref_shape(low)
+        if backref:
             return True
-        if low.endswith(_TR_POSS) and (
-            (k > c.start and tokens[k - 1].low in TR_SELECTORS)
-            or (k > c.start + 1 and tokens[k - 2].low in TR_SELECTORS and tokens[k - 1].low in _TR_NUMBERS)
+        if poss and (
+            (k > start and tokens[k - 1].low in TR_SELECTORS)
+            or (k > start + 1 and tokens[k - 2].low in TR_SELECTORS and tokens[k - 1].low in _TR_NUMBERS)
         ):
             return True  # "ilk ikisini", "en yakınını", "en iyisi için", "ilk üç haberi"
-        if k == c.start and low.endswith(_TR_THEIR):
+        if their and k == start:
             return True  # "yorumlarını karşılaştır": their reviews, of what the previous step found
-        a = analyse(low)
-        if a is not None and a.cat == PART and low.endswith(_TR_ACC):
+        if part_acc:
             return True  # "eski olanları sil": the ones (among the previous results) that ...
-        prev_lemma = prev.verb.rsplit(" ", 1)[-1] if prev.verb else ""
-        prev_noun = prev.verb.split(" ")[0] if " " in prev.verb else ""
-        if (k == c.verb_pos - 1 or low.endswith(_TR_ACC)) and (
+        if (acc or k == c.verb_pos - 1) and (
             (prev_lemma and _nominalises(low, prev_lemma, 3)) or (prev_noun and _nominalises(low, prev_noun, 4))
         ):
             return True  # "karşılaştırmayı" after "karşılaştır", "dökümü" after "yazıya dök"
-        if low in ARTIFACT_REFERENCES and prev_lemma in TR_PRODUCERS:
+        if artifact and prev_produces:
             return True
-        if len(low) >= 5 and (low in ARTIFACT_REFERENCES or low.endswith(_TR_ACC)):
+        if named:
             # a definite object the previous step named: "raporu" after "raporu hazırla", "rotayı" after
             # opening ".../rota?..."
             if prev_lows is None:
                 prev_lows = _tr_stems(prev, tokens)
-            if low[:4] in prev_lows:
+            if low[:4] in prev_lows and not _tr_other_compound(tokens, k, start, low, prev_lows):
                 return True
-        if low in _TR_NON_OBJECT or low in TR_FUNCTION_WORDS or before_postposition:
+        if skip or before_postposition:
             continue  # "Ali ile", "PDF olarak", "yarın için": not an object
-        if "'" in low or "’" in low:
-            if not low.endswith(_TR_OBLIQUE_ENDINGS):
+        if apostrophe:
+            if object_like:
                 has_object = True
             continue
-        if not low.endswith(_TR_OBLIQUE_ENDINGS) or len(low) <= 3 or (k > c.start and tokens[k - 1].low == "bir"):
+        if object_like or (k > start and tokens[k - 1].low == "bir"):
             has_object = True
     if not verb:
         return False
     lemma = verb.rsplit(" ", 1)[-1]
     # "... ve wikide yayınla", "son olarak çıkar": the object left out is the previous result
     return not has_object and lemma not in TR_INTRANSITIVE and lemma not in ("yap", "ol")
+
+
+#: Turkish word -> its facts for ``turkish_refers_back`` (see ``_tr_ref_shape``), cached: words recur.
+_TR_REF_SHAPES: dict[str, tuple[bool, ...]] = {}
+_TR_REF_SHAPES_LIMIT = 20_000
+
+
+def _tr_ref_shape(low: str) -> tuple[bool, ...]:
+    """(back reference, possessive, "their", accusative participle, accusative, artifact noun, a definite
+    object to look for in the previous step, not an object, has an apostrophe, object-like)."""
+    acc = low.endswith(_TR_ACC)
+    a = analyse(low)
+    apostrophe = "'" in low or "’" in low
+    oblique = low.endswith(_TR_OBLIQUE_ENDINGS)
+    shape = (
+        low in BACK_REFERENCES,
+        low.endswith(_TR_POSS),
+        low.endswith(_TR_THEIR),
+        a is not None and a.cat == PART and acc,
+        acc,
+        low in ARTIFACT_REFERENCES,
+        len(low) >= 5 and (low in ARTIFACT_REFERENCES or acc),
+        low in _TR_NON_OBJECT or low in TR_FUNCTION_WORDS,
+        apostrophe,
+        not oblique if apostrophe else (not oblique or len(low) <= 3),
+    )
+    if len(_TR_REF_SHAPES) >= _TR_REF_SHAPES_LIMIT:
+        _TR_REF_SHAPES.clear()
+    _TR_REF_SHAPES[low] = shape
+    return shape
+
+
+_TR_POSS_ACC = ("sını", "sini", "sunu", "sünü", "ını", "ini", "unu", "ünü")
+
+
+def _tr_other_compound(tokens: list[Token], k: int, start: int, low: str, prev_lows: set[str]) -> bool:
+    """ "öğle yemeği davetini" after "toplantı davetini kabul et": a compound whose modifier the previous
+    step never mentioned names another thing of the same kind."""
+    if k <= start or low in ARTIFACT_REFERENCES or not low.endswith(_TR_POSS_ACC):
+        return False
+    mod = tokens[k - 1]
+    m = mod.trlow
+    return mod.kind == WORD and len(m) >= 3 and m[:4] not in prev_lows and m not in TR_FUNCTION_WORDS \
+        and m not in TR_SELECTORS and m not in _TR_NUMBERS and m not in BACK_REFERENCES
 
 
 def _tr_stems(c: Clause, tokens: list[Token]) -> set[str]:
@@ -241,6 +305,10 @@ def _reaches(deps: list[set[int]], src: int, dst: int) -> bool:
 def build_dependencies(clauses: list[Clause], refers: list[bool]) -> list[tuple[int, ...]]:
     """Dependencies per clause from links, reversed order and back-references (``refers[i]``)."""
     n = len(clauses)
+    if not any(c.after_next for c in clauses):
+        # the common case: every dependency points back, so a sequenced or referring clause depends on the
+        # clause right before it (nothing earlier can wait for it)
+        return [(i - 1,) if i and (clauses[i].link == LINK_SEQ or refers[i]) else () for i in range(n)]
     deps: list[set[int]] = [set() for _ in range(n)]
     for i, c in enumerate(clauses):
         if c.after_next and i + 1 < n:
@@ -260,6 +328,8 @@ def build_dependencies(clauses: list[Clause], refers: list[bool]) -> list[tuple[
 def execution_order(deps: list[tuple[int, ...]], rank=None) -> list[int]:
     """1-based execution order per segment: a topological order, ties by ``rank`` (default text order)."""
     n = len(deps)
+    if rank is None and all(j < i for i, d in enumerate(deps) for j in d):
+        return list(range(1, n + 1))  # every dependency points back: the text order is the order
     remaining = [len(d) for d in deps]
     users: list[list[int]] = [[] for _ in range(n)]
     for i, d in enumerate(deps):

@@ -31,8 +31,10 @@ from .models import (
     ParameterDraft,
     Segmentation,
     SegmentDraft,
+    segment_draft,
 )
 from .modes import (
+    DEFAULT_PRIORITY,
     DREAM_TYPES,
     EXPLORE_TYPES,
     PERSONA_EFFECTS,
@@ -51,6 +53,19 @@ _LANGUAGE_CHOICES = ("auto", *LANGUAGES)
 _EXPLORE_PARAMS = (_param("explore_alternatives", True), _param("max_alternatives", 3))
 _DREAM_PARAM = _param("creativity", 0.9)
 _TONE_PARAMS = {p: _param("tone", tone) for p, (tone, _) in PERSONA_EFFECTS.items() if tone}
+
+
+def clear_caches() -> None:
+    """Forget every memo (token forms, chunks, word evidence, verb analyses, word shapes, parameters).
+
+    They only ever hold derived facts about words, so clearing them changes no result, only the time the
+    next commands take; benchmarks use it to measure a cold start.
+    """
+    from . import dependencies, language, morphology_tr, parameters, protect
+
+    for memo in (protect._WORD_FORMS, protect._CHUNKS, language._EVIDENCE, morphology_tr._CACHE,
+                 parameters._CACHE, parameters._STR_CACHE, parameters._TR_SHAPES, dependencies._TR_REF_SHAPES):
+        memo.clear()
 
 
 def _validate(command: str, language: str, mode: str, persona: str, chaos_level: int | None) -> int | None:
@@ -108,10 +123,15 @@ def segment_command(command: str, *, language: str = "auto", mode: str = "Normal
         refers.append(i > 0 and refers_back(c, clauses[i - 1], tokens))
     deps = build_dependencies(clauses, refers)
 
-    priorities: list[int] = []
-    for i, c in enumerate(clauses):
-        words = [tokens[k].low for k in range(c.start, c.end)]
-        priorities.append(persona_priority(persona, types[i], base_priority(words, urgent, relaxed)))
+    lows = [t.low for t in tokens]
+    if urgent.isdisjoint(lows) and relaxed.isdisjoint(lows):  # the common case: no urgency words at all
+        if persona == "default":
+            priorities = [DEFAULT_PRIORITY] * len(clauses)
+        else:
+            priorities = [persona_priority(persona, t, DEFAULT_PRIORITY) for t in types]
+    else:
+        priorities = [persona_priority(persona, types[i], base_priority(lows[c.start:c.end], urgent, relaxed))
+                      for i, c in enumerate(clauses)]
     if mode == "Explore":
         priorities = [clamp_priority(p + 1) if types[i] in EXPLORE_TYPES else p for i, p in enumerate(priorities)]
     rank = None
@@ -126,6 +146,7 @@ def segment_command(command: str, *, language: str = "auto", mode: str = "Normal
     tone_param = _TONE_PARAMS.get(persona)
     conf_factor = 0.95 if mode == "Dream" else (1.0 - 0.02 * chaos_level if chaos_level else 1.0)
     segments: list[SegmentDraft] = []
+    overall = 1.0
     for i, c in enumerate(clauses):
         task_type = types[i]
         params = finalize(params_of(c, task_type, tokens, command), task_type) if c.end > c.start else ()
@@ -146,10 +167,13 @@ def segment_command(command: str, *, language: str = "auto", mode: str = "Normal
             metadata["mode_effect"] = "explore: consider alternatives"
         elif mode == "Chaos":
             metadata["mode_effect"] = f"chaos: priority {jitter[i]:+d}"
-        confidence = round(c.confidence * conf_factor, 3)
-        segments.append(SegmentDraft(c.content, task_type, params + extra, deps[i], priorities[i], order[i],
-                                     confidence, metadata))
-    overall = min(s.confidence for s in segments)
-    if language == "auto":
-        overall = min(overall, lang_conf)
-    return Segmentation(lang, lang_conf, mode, persona, chaos_level, tuple(segments), round(overall, 3))
+        # the clause confidences are three-decimal constants: only a factor needs rounding
+        confidence = c.confidence if conf_factor == 1.0 else round(c.confidence * conf_factor, 3)
+        if confidence < overall:
+            overall = confidence
+        segments.append(segment_draft(c.content, task_type, params + extra if extra else params, deps[i],
+                                      priorities[i], order[i], confidence, metadata))
+    if language == "auto" and lang_conf < overall:
+        overall = lang_conf
+    # every confidence is already rounded to three decimals, so their minimum is too
+    return Segmentation(lang, lang_conf, mode, persona, chaos_level, tuple(segments), overall)

@@ -40,46 +40,20 @@ def detect_from_tokens(tokens: list[Token]) -> tuple[str, float]:
     """Score Turkish against English evidence in the word tokens of a command."""
     tr = en = 0.0
     first = True
+    evidence_of = _EVIDENCE.get
     for t in tokens:
         if t.kind != WORD:
             if t.text != t.core and t.kind != "quote":  # 17'de, notlar.md'yi, S3'e
                 tr += 2.0
             continue
-        text = t.text
-        low = t.low
-        is_first, first = first, False
-        if _TR_LETTER(text):
-            # a capitalised word inside the sentence is likely a name ("Call Ayşe"): weak evidence
-            tr += 3.0 if is_first or not text[0].isupper() or "'" in text or "’" in text else 0.5
-        if "'" in text or "’" in text:
-            if low.endswith(_EN_APOSTROPHE):
-                en += 2.0
-            else:
-                tr += 2.5
-            continue
-        if low in _SHARED:
-            continue
-        if low in _EN_FUNCTION_WORDS:
-            en += 2.0
-            continue
-        if low in VERB_TYPES:
-            en += 2.5 if is_first else 1.5  # an English imperative opening the command
-            continue
-        if low in THIRD_PERSON or low in GERUND or low in PAST:
-            en += 1.0
-            continue
-        trl = t.trlow
-        if trl in TR_FUNCTION_WORDS:
-            tr += 2.0
-            continue
-        a = analyse(trl)
-        if a is not None and a.cat != "finite" or (a is not None and a.lemma):
-            tr += 1.5
-            continue
-        if trl.endswith(_TR_ENDINGS) and len(trl) > 4:
-            tr += 0.75
-        elif low.endswith(_EN_ENDINGS) and len(low) > 4:
-            en += 0.5
+        ev = evidence_of(t.text) or _evidence(t)
+        if first:
+            tr += ev[0]
+            en += ev[1]
+            first = False
+        else:
+            tr += ev[2]
+            en += ev[3]
     # Turkish is verb-final: an imperative closing the command is strong evidence ("Film izle")
     last = _last_word(tokens)
     if last is not None and last.low not in _SHARED and last.low not in VERB_TYPES:
@@ -92,6 +66,58 @@ def detect_from_tokens(tokens: list[Token]) -> tuple[str, float]:
     if tr > en:
         return "tr", round(min(1.0, 0.5 + 0.5 * (tr - en) / total + min(tr, 6.0) / 24), 3)
     return "en", round(min(1.0, 0.5 + 0.5 * (en - tr) / total + min(en, 6.0) / 24), 3)
+
+
+#: word -> (Turkish, English evidence as the first word; the same elsewhere). A word always weighs the
+#: same, so it is weighed once (every weight is a multiple of 1/4: the sums are exact in any order).
+_EVIDENCE: dict[str, tuple[float, float, float, float]] = {}
+_EVIDENCE_LIMIT = 20_000
+
+
+def _evidence(t: Token) -> tuple[float, float, float, float]:
+    """(Turkish, English) evidence of one word as the first word of the command, then elsewhere."""
+    text = t.text
+    low = t.low
+    tr_first = tr_other = en_first = en_other = 0.0
+    if _TR_LETTER(text):
+        tr_first = 3.0
+        # a capitalised word inside the sentence is likely a name ("Call Ayşe"): weak evidence
+        tr_other = 3.0 if not text[0].isupper() or "'" in text or "’" in text else 0.5
+    if "'" in text or "’" in text:
+        if low.endswith(_EN_APOSTROPHE):
+            en_first = en_other = 2.0
+        else:
+            tr_first += 2.5
+            tr_other += 2.5
+    elif low in _SHARED:
+        pass
+    elif low in _EN_FUNCTION_WORDS:
+        en_first = en_other = 2.0
+    elif low in VERB_TYPES:
+        en_first, en_other = 2.5, 1.5  # an English imperative opening the command weighs more
+    elif low in THIRD_PERSON or low in GERUND or low in PAST:
+        en_first = en_other = 1.0
+    else:
+        trl = t.trlow
+        tr_word = en_word = 0.0
+        if trl in TR_FUNCTION_WORDS:
+            tr_word = 2.0
+        else:
+            a = analyse(trl)
+            if a is not None and a.cat != "finite" or (a is not None and a.lemma):
+                tr_word = 1.5
+            elif trl.endswith(_TR_ENDINGS) and len(trl) > 4:
+                tr_word = 0.75
+            elif low.endswith(_EN_ENDINGS) and len(low) > 4:
+                en_word = 0.5
+        tr_first += tr_word
+        tr_other += tr_word
+        en_first = en_other = en_word
+    ev = (tr_first, en_first, tr_other, en_other)
+    if len(_EVIDENCE) >= _EVIDENCE_LIMIT:
+        _EVIDENCE.clear()
+    _EVIDENCE[text] = ev
+    return ev
 
 
 def _last_word(tokens: list[Token]) -> Token | None:

@@ -47,7 +47,8 @@ _VERBS_BY_TYPE: dict[str, str] = {
         tether hail wash dry iron boil microwave brew simulate train tune ring charge plug cross tick strike
         flag unflag unstar favourite unfavorite unfavourite dislike upvote downvote unlike unmark unpair
         unplug arm disarm unlock relock sign countersign notarize renew top unsubscribe rsvp vote check-out
-        checkout buzz honk beep vibrate mirror screencast airplay chromecast""",
+        checkout buzz honk beep vibrate mirror screencast airplay chromecast give grant revoke staple laminate
+        fold unfold bind""",
     "summarize": """summarize summarise recap sum condense digest tldr brief""",
     "schedule": """remind schedule plan reschedule postpone defer snooze arrange wake""",
     "communicate": """send email e-mail mail message text sms call phone dial ring share notify post tweet
@@ -69,7 +70,7 @@ for _type, _words in _VERBS_BY_TYPE.items():
 # Later, more specific readings win over the generic list above.
 VERB_TYPES.update({"tell": "communicate", "put": "execute", "sum": "analyze", "arm": "execute",
                    "disarm": "execute", "rotate": "transform", "highlight": "transform",
-                   "snooze": "schedule", "restore": "file", "purge": "file", "select": "execute",
+                   "snooze": "schedule", "restore": "file", "purge": "file",
                    "close": "execute", "merge": "transform", "organize": "file", "format": "execute",
                    "archive": "file", "record": "execute", "share": "communicate", "publish": "communicate",
                    "start": "execute", "list": "search", "show": "search", "read": "open", "book": "execute",
@@ -149,7 +150,7 @@ INTRANSITIVE = frozenset(
     ["go", "log", "sign", "wait", "sleep", "navigate", "return", "come", "listen", "look", "scroll", "zoom",
      "pause", "resume", "stop", "continue", "restart", "reboot", "quit", "exit", "hang", "wake", "speed",
      "slow", "boot", "hibernate", "join", "leave", "subscribe", "unsubscribe", "respond", "reply", "reach",
-     "try"]
+     "try", "connect", "disconnect", "opt"]
 )
 #: Verbs whose complement ("that ...", "to ...", "whether ...") is reported content, never split.
 REPORTING = frozenset(

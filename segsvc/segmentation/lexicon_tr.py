@@ -13,27 +13,28 @@ _STEMS_BY_TYPE: dict[str, str] = {
     "create": """yaz oluştur hazırla üret tasarla çiz kodla geliştir yarat ekle öner bestele taslakla belgele
         programla karala derle görselleştir belgele""",
     "analyze": """karşılaştır hesapla incele doğrula değerlendir ölç denetle say yorumla açıkla belirle
-        puanla kıyasla sına tara doğrulat teyit gözle izle dene tart topla önceliklendir""",
+        puanla kıyasla sına doğrulat teyit gözle izle dene tart topla önceliklendir seç""",
     "open": """aç başlat git ziyaret gez gir oku""",
     "transform": """çevir dönüştür sıkıştır sırala ayıkla düzenle kırp döndür birleştir böl filtrele şifrele
         çöz boyutlandır küçült büyüt ayır düzelt kısalt genişlet normalleştir değiştir tercümele çıkart
-        aktar süz dök paketle etiketle gruplandır sınıflandır biçimle renklendir vurgula işaretle
+        aktar süz dök paketle etiketle gruplandır sınıflandır biçimle renklendir vurgula
         bulanıklaştır keskinleştir boya kes grupla kalınlaştır numaralandır hizala ortala girintile
         seslendir""",
     "execute": """çalıştır kur oynat kapat durdur duraklat tıkla bas sustur karart artır arttır azalt kilitle
         bağlan eşleştir güncelle yükselt yenile eşitle ayarla sıfırla öde yazdır çek biçimlendir çıkar
         bağla dağıt sonlandır etkinleştir aktifleştir katıl ayrıl uygula kullan sula besle bekle
         onayla reddet iptal yükle kaldır oyna dinle söndür yak indir kıs çal seyret sürdür tekrarla
-        yinele atla karıştır kaydır yakınlaştır uzaklaştır seç imzala kirala ısmarla ısıt soğut pişir
+        yinele atla karıştır kaydır yakınlaştır uzaklaştır imzala kirala ısmarla ısıt soğut pişir
         yatır düşür formatla bölümle temizle doldur ilerlet aydınlat parlat çık kapa ayırt bitir
         tamamla sabitle sürükle dokun onar yıka ütüle alçalt dondur sun yansıt eşle tazele hızlandır
-        yavaşlat engelle sat götür ettir yaptır unut hatırla çaldır""",
+        yavaşlat engelle sat götür ettir yaptır unut hatırla çaldır tara işaretle yıldızla beğen tak
+        kaydol oyla bağışla zımbala katla uzat""",
     "summarize": """özetle""",
     "schedule": """hatırlat planla zamanla ertele programla uyandır""",
     "communicate": """gönder paylaş bildir yolla ilet söyle sor yanıtla cevapla duyur yayınla tweetle
-        bilgilendir uyar anlat mesajlaş çağır raporla duyur postala kutla tebrikle iste faksla""",
+        bilgilendir uyar anlat mesajlaş çağır raporla duyur postala kutla tebrikle iste faksla retweetle""",
     "file": """kaydet taşı kopyala sil yedekle arşivle sakla depola kurtar çoğalt boşalt ziple adlandır
-        indir klonla yapıştır""",
+        indir klonla yapıştır çatalla""",
 }
 #: Light verbs: they carry no task on their own; the noun before them decides (kontrol et, giriş yap).
 LIGHT_VERBS: dict[str, str] = {"et": "execute", "yap": "create", "ol": "execute", "al": "execute",
@@ -95,7 +96,71 @@ COMPOUNDS: dict[tuple[str, str], str] = {
     ("moduna", "al"): "execute", ("sessize", "al"): "execute", ("yedeğini", "al"): "file",
     ("kaydını", "al"): "execute", ("tarifi", "al"): "search", ("tarifini", "al"): "search",
     ("sesli", "not"): "create", ("ekran", "görüntüsü"): "execute",
+    ("yeniden", "yükle"): "execute", ("tekrar", "yükle"): "execute", ("bağlantıyı", "kes"): "execute",
+    ("bağlantısını", "kes"): "execute", ("üstünü", "çiz"): "execute", ("üzerini", "çiz"): "execute",
+    ("takipten", "çık"): "execute", ("takibi", "bırak"): "execute", ("engeli", "kaldır"): "execute",
+    ("engelini", "kaldır"): "execute", ("sessizden", "çıkar"): "execute", ("havale", "et"): "execute",
+    ("sabitlemeyi", "kaldır"): "execute", ("işareti", "kaldır"): "execute", ("işaretini", "kaldır"): "execute",
+    ("check-in", "yap"): "execute", ("yer", "ayır"): "execute",
+    ("teslim", "al"): "execute", ("teslim", "et"): "execute", ("park", "et"): "execute",
+    ("imza", "at"): "execute", ("oy", "ver"): "execute", ("bağış", "yap"): "execute",
+    ("mola", "ver"): "execute", ("sıraya", "al"): "execute", ("sıraya", "koy"): "execute",
+    ("listeye", "al"): "execute", ("bakiye", "yükle"): "execute", ("para", "yükle"): "execute",
+    ("kontör", "yükle"): "execute", ("para", "aktar"): "execute", ("para", "çek"): "execute", ("arşive", "kaldır"): "file", ("çöpe", "taşı"): "file",
 }
+#: Nouns that decide the task of a light verb (testi yap, kontrolünü yap, ödemeyi yap), by their bare stem.
+LIGHT_NOUNS: dict[str, str] = {
+    "test": "analyze", "kontrol": "analyze", "analiz": "analyze", "tarama": "analyze", "ölçüm": "analyze",
+    "hesaplama": "analyze", "karşılaştırma": "analyze", "inceleme": "analyze", "değerlendirme": "analyze",
+    "denetim": "analyze", "denetleme": "analyze", "teşhis": "analyze", "tahmin": "analyze", "muayene": "analyze",
+    "sağlama": "analyze", "doğrulama": "analyze", "hesap": "analyze", "kıyas": "analyze", "takip": "analyze",
+    "arama": "search", "araştırma": "search", "sorgu": "search", "sorgulama": "search",
+    "yedek": "file", "yedekleme": "file", "yükleme": "file", "indirme": "file", "kayıt": "file",
+    "güncelleme": "execute", "kurulum": "execute", "yükseltme": "execute", "ödeme": "execute",
+    "rezervasyon": "execute", "sipariş": "execute", "havale": "execute", "transfer": "execute",
+    "temizlik": "execute", "bakım": "execute", "sunum": "execute", "giriş": "execute", "çıkış": "execute",
+    "alışveriş": "execute", "başvuru": "execute", "check-in": "execute",
+    "çeviri": "transform", "tercüme": "transform", "düzenleme": "transform", "dönüşüm": "transform",
+    "düzeltme": "transform", "özet": "summarize", "paylaşım": "communicate", "duyuru": "communicate",
+    "yorum": "communicate", "bildirim": "communicate", "plan": "schedule", "program": "schedule",
+    "randevu": "schedule", "toplantı": "schedule", "liste": "create", "taslak": "create", "not": "create",
+}
+#: Verbal nouns in -mA that are ordinary nouns ("kapıda ödemeyi seç": the payment, not "paying").
+MA_NOUNS = frozenset({"ödeme", "güncelleme", "yedekleme", "tarama", "arama", "indirme", "yükleme", "düzenleme",
+                      "karşılaştırma", "hesaplama", "inceleme", "değerlendirme", "denetleme", "doğrulama",
+                      "sıralama", "filtreleme", "sorgulama", "düzeltme", "yükseltme", "dondurma", "dolma",
+                      "sarma", "kızartma", "kavurma", "toplama", "çıkarma", "bölme", "çarpma", "uygulama",
+                      "ayarlama", "kaydırma", "eşitleme", "yenileme", "temizleme", "kurtarma", "aktarma",
+                      "dağıtma", "gönderme", "silme", "kesme", "yapıştırma", "şifreleme", "sıkıştırma",
+                      "dönüştürme", "çevirme", "bildirme", "onaylama", "planlama", "zamanlama", "hatırlatma",
+                      "doldurma", "boşaltma", "kapatma", "açma", "başlatma", "durdurma", "oynatma"})
+_POSSESSIVE_ENDINGS = ("larını", "lerini", "sını", "sini", "sunu", "sünü", "ları", "leri", "ını", "ini", "unu",
+                       "ünü", "yı", "yi", "yu", "yü", "sı", "si", "su", "sü", "ı", "i", "u", "ü")
+
+
+def light_noun_type(noun: str, light: str) -> str | None:
+    """Task type of ``noun`` + light verb when the noun, stripped of a possessive or accusative, is known.
+
+    "testi yap" -> test, "kontrolünü yap" -> kontrol, "yedeğini al" -> yedek (ğ softened from k).
+    """
+    for stem in _noun_stems(noun):
+        found = COMPOUNDS.get((stem, light)) or LIGHT_NOUNS.get(stem)
+        if found is not None:
+            return found
+    return None
+
+
+def _noun_stems(noun: str) -> list[str]:
+    out = [noun]
+    for ending in _POSSESSIVE_ENDINGS:
+        if noun.endswith(ending) and len(noun) - len(ending) >= 3:
+            stem = noun[: -len(ending)]
+            out.append(stem)
+            if stem.endswith("ğ"):
+                out.append(stem[:-1] + "k")
+    return out
+
+
 #: Verbs that take no object (a clause without one is not elliptical).
 INTRANSITIVE = frozenset({"git", "gel", "bekle", "katıl", "bağlan", "dur", "gir", "ayrıl", "ol", "bak",
                           "dön", "geç", "gez", "çık", "yap", "uyu"})
@@ -103,7 +168,7 @@ INTRANSITIVE = frozenset({"git", "gel", "bekle", "katıl", "bağlan", "dur", "gi
 AMBIGUOUS = frozenset({"aç", "ara", "yaz", "kur", "at", "al", "dur", "sor", "say", "ver", "bas", "çek",
                        "gez", "bak", "sil", "böl", "yak", "çöz", "oku", "tara", "ayır", "et", "git", "yap",
                        "ol", "geç", "tut", "koy", "kıs", "çal", "dök", "süz", "seç", "çık", "kapa", "gir",
-                       "öde"})
+                       "öde", "tak", "beğen", "oyla"})
 
 #: Connectors between clauses; multiword ones first. The flag says whether they sequence.
 #: Connectors between clauses; the kind says how the next clause relates: "and" (independent), "seq"

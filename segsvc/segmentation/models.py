@@ -62,3 +62,27 @@ class Segmentation:
     chaos_level: int | None
     segments: tuple[SegmentDraft, ...]
     confidence: float
+
+
+
+_NEW = object.__new__
+(_SET_CONTENT, _SET_TASK_TYPE, _SET_PARAMETERS, _SET_DEPENDENCIES, _SET_PRIORITY, _SET_ORDER, _SET_CONFIDENCE,
+ _SET_METADATA) = (SegmentDraft.__dict__[f].__set__ for f in SegmentDraft.__dataclass_fields__)
+
+
+def segment_draft(content: str, task_type: str, parameters: tuple[ParameterDraft, ...],
+                  dependencies: tuple[int, ...], priority: int, execution_order: int, confidence: float,
+                  metadata: dict) -> SegmentDraft:
+    """``SegmentDraft(...)`` built through its slot descriptors: about twice as fast as the frozen
+    ``__init__``, which goes through ``object.__setattr__`` field by field (the engine builds a few per
+    command). The result is an ordinary, equal, frozen SegmentDraft."""
+    draft = _NEW(SegmentDraft)
+    _SET_CONTENT(draft, content)
+    _SET_TASK_TYPE(draft, task_type)
+    _SET_PARAMETERS(draft, parameters)
+    _SET_DEPENDENCIES(draft, dependencies)
+    _SET_PRIORITY(draft, priority)
+    _SET_ORDER(draft, execution_order)
+    _SET_CONFIDENCE(draft, confidence)
+    _SET_METADATA(draft, metadata)
+    return draft

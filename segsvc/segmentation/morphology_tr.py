@@ -163,6 +163,8 @@ for _stem in _STEMS:
 
 _CACHE: dict[str, Analysis | None] = {}
 _CACHE_LIMIT = 50_000
+#: The memo of ``analyse`` (word -> analysis or None), for callers that look up many words in a row.
+ANALYSIS_CACHE = _CACHE
 
 
 def tr_lower(text: str) -> str:
@@ -177,7 +179,14 @@ def analyse(word: str) -> Analysis | None:
     except KeyError:
         pass
     result: Analysis | None = None
-    if "'" not in word and "’" not in word and word not in NOT_VERBS:
+    if "'" in word or "’" in word:
+        # "zip'le", "PDF'le": a verb made from a written-apart name, if the joined word is a known verb
+        head, _, tail = word.replace("’", "'").partition("'")
+        if tail.startswith("l") and "'" not in tail:
+            joined = analyse(head + tail)
+            if joined is not None and joined.lemma in STEM_TYPES:
+                result = Analysis(joined.cat, joined.lemma, joined.stem_len + 1, joined.soft, joined.suffix)
+    elif word not in NOT_VERBS:
         size = len(word)
         for n in _STEM_LENGTHS.get(word[:2], ()):  # longest first
             if n > size:

@@ -72,6 +72,8 @@ _EN_ADJUNCTS = frozenset({"to", "into", "in", "on", "at", "for", "from", "with",
                           "near", "every", "each", "before", "after", "when", "until", "tomorrow", "tonight",
                           "today", "using", "onto", "within", "without", "through", "under", "over", "saying",
                           "that", "which", "who", "if", "whether", "so", "because", "while", "once", "then"})
+_EN_POLITE = frozenset({"please", "could", "can", "would", "will", "you", "kindly", "just", "hey", "ok", "okay",
+                        "so", "also", "pls", "plz"})
 _CHANNELS = frozenset({"slack", "teams", "whatsapp", "telegram", "email", "e-mail", "sms", "signal", "discord",
                        "twitter", "linkedin", "facebook", "instagram", "messenger", "zoom", "skype", "mail"})
 _TR_DATIVE = ("a", "e", "ya", "ye", "na", "ne")
@@ -122,6 +124,8 @@ def _protected(tokens: list[Token], c: Clause, task_type: str, found: dict[str, 
     for k in range(c.start, c.end):
         t = tokens[k]
         kind = t.kind
+        if kind == WORD or kind == PUNCT:
+            continue  # the common case first
         if kind == URL or kind == DOMAIN:
             name = "url"
         elif kind == EMAIL:
@@ -153,7 +157,8 @@ def english_parameters(c: Clause, task_type: str, tokens: list[Token], text: str
     start = c.verb_pos + (2 if " " in c.verb else 1) if c.verb_pos >= 0 else c.start
     end = c.end
     # leading time phrase before the verb: "Every Friday at 5 pm email ..."
-    if c.verb_pos > c.start:
+    if c.verb_pos > c.start and not all(tokens[k].low in _EN_POLITE or tokens[k].kind == PUNCT
+                                        for k in range(c.start, c.verb_pos)):  # "Could you please ..."
         lead = _span(text, tokens, c.start, c.verb_pos)
         if lead:
             recurring = any(tokens[k].low in EN_RECURRENCE for k in range(c.start, c.verb_pos))
@@ -191,10 +196,10 @@ def english_parameters(c: Clause, task_type: str, tokens: list[Token], text: str
             found.setdefault("schedule" if recurring else "time", phrase)
         elif not phrase:
             pass
-        elif low in ("at", "on", "by", "before", "after", "until", "in") and (
+        elif (low in ("at", "on", "by", "before", "after", "until", "in") and (
             tokens[k + 1].kind in (TIME, NUMBER) or tokens[k + 1].low in EN_TIME_WORDS
             or (tokens[k + 1].low in ("the", "next", "this") and k + 2 < end and tokens[k + 2].low in EN_TIME_WORDS)
-        ):
+        )) or (low == "for" and tokens[k + 1].kind == TIME):  # "for 6 am"
             found.setdefault("time", _span(text, tokens, k, m))
         elif low in ("to", "into", "as") and task_type in ("transform", "file"):
             if phrase.lower() in EN_LANGUAGES:
@@ -206,7 +211,7 @@ def english_parameters(c: Clause, task_type: str, tokens: list[Token], text: str
             else:
                 found.setdefault("destination", phrase)
         elif low == "to" and task_type in ("communicate", "schedule", "search", "create", "execute"):
-            if task_type == "schedule" or tokens[k + 1].low in VERB_TYPES:
+            if (task_type == "schedule" and c.verb_type != "communicate") or tokens[k + 1].low in VERB_TYPES:
                 found.setdefault("task", _span(text, tokens, k + 1, end))  # "remind me to charge the phone"
                 _en_time(tokens, k + 1, end, text, found)
                 break
@@ -261,6 +266,8 @@ def turkish_parameters(c: Clause, task_type: str, tokens: list[Token], text: str
     t0 = k
     while k < vpos and (tokens[k].trcore in TR_TIME_WORDS or tokens[k].kind in (TIME, NUMBER)
                         or tokens[k].low in TR_RECURRENCE):
+        if tokens[k].low in ("bu", "öbür") and not (k + 1 < vpos and tokens[k + 1].trcore in TR_TIME_WORDS):
+            break  # "bu sayfayı": a demonstrative, not "bu akşam"
         k += 1
     if k > t0:
         phrase = _span(text, tokens, t0, k)
@@ -268,41 +275,37 @@ def turkish_parameters(c: Clause, task_type: str, tokens: list[Token], text: str
         found.setdefault("schedule" if recurring else "time", phrase)
     obj_start = k
     obj_end = k
+    shape_of = _TR_SHAPES.get
     for m in range(k, vpos):
         t = tokens[m]
-        if t.kind == PUNCT:
+        kind = t.kind
+        if kind == PUNCT:
             continue
-        core = t.trcore
-        low = t.trlow
-        suffix = low[len(core):].lstrip("'’") if t.text != t.core else ""
-        is_proper = t.text != t.core and t.kind == WORD
-        if low == "hakkında" and m > obj_start:
+        sh = (shape_of(t.text) or _tr_shape(t)) if kind == WORD else _tr_shape(t)
+        hakkinda, language, proper_dative, recipient_shape, capital, value, channel, time_loc, oblique = sh
+        if hakkinda and m > obj_start:
             found.setdefault("topic", _span(text, tokens, obj_start, m))
             obj_start = obj_end = m + 1
             continue
-        word = suffix if is_proper else low
-        if core in TR_LANGUAGES or (low.endswith(_TR_DATIVE) and low[:-2] in TR_LANGUAGES) or \
-                (low.endswith(_TR_DATIVE) and low[:-1] in TR_LANGUAGES):
-            found.setdefault("language", t.core if is_proper else _language_stem(low, t.text))
+        if language is not None:
+            found.setdefault("language", language)
             continue
-        if is_proper and suffix.endswith(_TR_DATIVE) and task_type == "transform":
+        if proper_dative and task_type == "transform":
             found.setdefault("format", t.core)
             continue
-        if (is_proper or low.endswith(("ime", "ıma", "ima", "uma", "üme", "imize", "ımıza"))) and \
-                word.endswith(_TR_DATIVE) and task_type in ("communicate", "schedule", "file") and \
-                (task_type == "communicate" or (t.kind == WORD and t.text[:1].isupper())):
-            found.setdefault("recipient", t.core if is_proper else t.text)
+        if recipient_shape and task_type in ("communicate", "schedule", "file") and \
+                (task_type == "communicate" or capital):
+            found.setdefault("recipient", value)
             continue
-        if low.startswith(_TR_CHANNEL_STEMS) and low.endswith(_TR_INSTRUMENTAL):
+        if channel:
             found.setdefault("channel", t.text)
             continue
-        if t.kind in (TIME, NUMBER) and suffix.endswith(_TR_LOCATIVE):
+        if time_loc:
             first = m - 1 if m > obj_start and tokens[m - 1].low == "saat" else m  # "saat 17'de"
             found.setdefault("time", _span(text, tokens, first, m + 1))
             continue
-        if t.kind == WORD and len(word) > 3 and word.endswith(_TR_OBLIQUE):
-            key = "destination" if word.endswith(_TR_DATIVE) else "location"
-            found.setdefault(key, t.core if is_proper else t.text)
+        if oblique is not None:
+            found.setdefault(oblique, value)
             continue
         obj_end = m + 1
     if obj_end > obj_start:
@@ -310,6 +313,41 @@ def turkish_parameters(c: Clause, task_type: str, tokens: list[Token], text: str
         if obj:
             found.setdefault("query" if task_type == "search" else "target", obj)
     return found
+
+
+#: word -> what its shape says for the parameters (see ``_tr_shape``); words recur, so shapes are cached.
+_TR_SHAPES: dict[str, tuple] = {}
+_TR_SHAPES_LIMIT = 20_000
+
+
+def _tr_shape(t: Token) -> tuple:
+    """The suffix facts of one Turkish token: ("hakkında"?, language named, a proper name in the dative,
+    recipient-like dative, capitalised, value to report, channel ("e-postayla"), time in the locative
+    ("17'de"), oblique case key ("destination" / "location") or None)."""
+    core = t.trcore
+    low = t.trlow
+    proper = t.text != t.core
+    suffix = low[len(core):].lstrip("'’") if proper else ""
+    is_proper = proper and t.kind == WORD
+    word = suffix if is_proper else low
+    language = None
+    if core in TR_LANGUAGES or (low.endswith(_TR_DATIVE) and low[:-2] in TR_LANGUAGES) or \
+            (low.endswith(_TR_DATIVE) and low[:-1] in TR_LANGUAGES):
+        language = t.core if is_proper else _language_stem(low, t.text)
+    recipient_shape = (is_proper or low.endswith(("ime", "ıma", "ima", "uma", "üme", "imize", "ımıza"))) and \
+        word.endswith(_TR_DATIVE)
+    oblique = None
+    if t.kind == WORD and len(word) > 3 and word.endswith(_TR_OBLIQUE):
+        oblique = "destination" if word.endswith(_TR_DATIVE) else "location"
+    shape = (low == "hakkında", language, is_proper and suffix.endswith(_TR_DATIVE), recipient_shape,
+             t.kind == WORD and t.text[:1].isupper(), t.core if is_proper else t.text,
+             low.startswith(_TR_CHANNEL_STEMS) and low.endswith(_TR_INSTRUMENTAL),
+             t.kind in (TIME, NUMBER) and suffix.endswith(_TR_LOCATIVE), oblique)
+    if t.kind == WORD:
+        if len(_TR_SHAPES) >= _TR_SHAPES_LIMIT:
+            _TR_SHAPES.clear()
+        _TR_SHAPES[t.text] = shape
+    return shape
 
 
 def _language_stem(low: str, surface: str) -> str:
@@ -327,4 +365,23 @@ def finalize(found: dict[str, object], task_type: str) -> tuple[ParameterDraft, 
         if name in found:
             required = name
             break
-    return tuple(_param(name, value, name == required) for name, value in found.items())
+    out = []
+    cached = _STR_CACHE.get
+    for name, value in found.items():
+        if type(value) is str:  # almost every value: one lookup in the string memo
+            key = (name, value, name == required)
+            draft = cached(key)
+            if draft is None:
+                draft = _param(name, value, name == required)
+                if len(_STR_CACHE) >= _CACHE_LIMIT:
+                    _STR_CACHE.clear()
+                _STR_CACHE[key] = draft
+        else:
+            draft = _param(name, value, name == required)
+        out.append(draft)
+    return tuple(out)
+
+
+#: (name, string value, required) -> ParameterDraft: the memo of ``_param`` for string values, keyed
+#: without the type (a string never equals a value of another type).
+_STR_CACHE: dict[tuple[str, str, bool], ParameterDraft] = {}

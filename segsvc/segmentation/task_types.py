@@ -3,13 +3,22 @@
 The verb tables (``lexicon_en.VERB_TYPES``, ``lexicon_tr.STEM_TYPES`` and compounds) give the default.
 Cues that the verb alone cannot see:
 
-* a recurring schedule ("every Friday at 5 pm ...", "her cuma ...") makes the whole clause a
-  ``schedule`` - the action is what gets scheduled;
+* a recurring schedule ("every Friday at 5 pm ...", "back it up daily", "her cuma ...") makes the whole
+  clause a ``schedule`` - the action is what gets scheduled; "daily" / "günlük" before a noun ("the
+  average daily volume", "günlük rapor") only describes it;
 * setting / adding / creating an alarm, timer, reminder, meeting or calendar event is ``schedule``;
 * "tell me / show me / give me" asks for information (``search``); "tell <someone>" is ``communicate``;
 * "format" a disk is ``execute``, "format" a text is ``transform``;
-* "aç" a light, the sound or Wi-Fi is a device action (``execute``), not opening an application;
-  "ara" a person ("Ali'yi ara", "annemi ara") is a phone call (``communicate``).
+* "open" / "aç" a door, a light, the sound or Wi-Fi is a device action (``execute``) - but only when the
+  device heads the object: "a private window", "gizli bir pencere", "modem ayarlarını" and the camera
+  application are opened (``open``);
+* adding to something that exists ("add ten songs to it", "içine ... ekle", "sepete ekle") is ``execute``;
+* picking and choosing ("pick the earliest one", "seç") is ``analyze``, except user-interface selection
+  ("select all", "tüm metni seç");
+* showing something as a chart ("show it in a bar chart", "grafikte göster") makes the chart: ``create``;
+* scanning a document ("scan the receipt", "fişi tara") is ``execute``, scanning for threats ``analyze``;
+* a light verb takes its task from its noun ("hız testi yap", "ödemeyi yap", "güncellemesini yap");
+* "ara" a person ("Ali'yi ara", "annemi ara", "dişçiyi ara") is a phone call (``communicate``).
 
 A clause without a recognised verb gets a best guess from its words and a low confidence.
 """
@@ -42,15 +51,19 @@ _TR_PERSONS = frozenset({"annemi", "babamı", "eşimi", "kardeşimi", "ablamı",
                          "doktoru", "doktorumu", "oğlumu", "kızımı", "arkadaşımı", "dedemi", "ninemi",
                          "teyzemi", "amcamı", "dayımı", "halamı", "ofisi", "restoranı", "müşteriyi",
                          "yöneticimi", "yöneticiyi", "ekibi", "taksiyi", "taksi"})
+#: People one calls ("dişçiyi ara", "avukatımı ara"): "ara" with one of them as its object is a phone call.
+_TR_PERSON_STEMS = ("anne", "baba", "eşimi", "kardeş", "abla", "abi", "ağabey", "patron", "müdür", "doktor", "dişçi",
+                    "avukat", "muhasebeci", "tesisatçı", "elektrikçi", "çilingir", "veteriner", "kuaför", "berber",
+                    "öğretmen", "hemşire", "emlakçı", "komşu", "sahibi", "sahibin", "kiracı", "şoför", "teknisyen",
+                    "tamirci", "usta", "müşteri", "yönetici", "arkadaş", "dede", "nine", "teyze", "amca", "dayı",
+                    "hala", "oğlu", "kızı", "kuzen", "sevgili", "nişanlı", "eşi", "asistan", "sekreter", "hoca")
+_TR_ACC_VOWELS = ("ı", "i", "u", "ü")
 _QUESTION_WORDS = frozenset({"what", "how", "where", "who", "when", "why", "which", "ne", "nasıl", "nerede",
                              "kim", "neden", "hangi", "nedir", "kaç"})
 
 
 _EN_ADJECTIVE_SLOT = frozenset({"the", "a", "an", "my", "our", "your", "their", "his", "her", "its", "this",
                                 "that", "these", "those", "of"})
-_CART_WORDS = frozenset({"cart", "basket", "bag", "wishlist", "playlist", "queue", "watchlist", "favorites",
-                         "favourites", "order", "ticket", "issue", "presentation", "slide", "slides", "deck",
-                         "document", "doc", "email", "message", "channel", "group", "team", "chat"})
 _EN_DEVICES = frozenset({"door", "doors", "window", "windows", "garage", "gate", "curtains", "blinds", "valve",
                          "shutters", "lock", "tap"})
 #: Words that may follow "daily" / "weekly" used as an adverb ("back it up daily at 2 am").
@@ -62,7 +75,7 @@ _EN_SOFTWARE_WINDOW = frozenset({"private", "incognito", "new", "browser", "term
                                  "finder", "explorer", "inprivate", "popup", "pop-up", "chat", "a"})
 #: Objects that make "scan" an inspection rather than scanning a document.
 _EN_SCAN_CHECKS = frozenset({"virus", "viruses", "malware", "network", "networks", "port", "ports", "system",
-                             "computer", "laptop", "disk", "drive", "logs", "log", "code", "repo", "repository",
+                             "computer", "laptop", "disk", "drive", "logs", "log", "repo", "repository",
                              "threats", "vulnerabilities", "dependencies", "server", "servers", "wifi", "wi-fi",
                              "for", "devices", "spyware", "website", "site"})
 #: Objects a person selects in a user interface ("select all", "pick the text"): an action, not a choice.
@@ -86,6 +99,8 @@ _CREDENTIALS = frozenset({"key", "keys", "credential", "credentials", "secret", 
 def _en_recurring(tokens: list[Token], start: int, end: int) -> bool:
     for k in range(start, end):
         low = tokens[k].low
+        if low not in _EN_RECURRENCE_CUES:
+            continue
         if low in EN_RECURRENCE and low not in ("every", "each"):
             # "the daily standup", "a monthly payment": an adjective, not a schedule
             if k > start and (tokens[k - 1].low in _EN_ADJECTIVE_SLOT or tokens[k].text[:1].isupper()):
@@ -104,6 +119,13 @@ def _en_recurring(tokens: list[Token], start: int, end: int) -> bool:
     return False
 
 
+_EN_RECURRENCE_CUES = EN_RECURRENCE | {"on"}
+#: Verbs with an object cue below; any other verb's type is its lexicon type.
+_EN_CUE_HEADS = _EN_SCHEDULING_VERBS | _EN_ASKING | frozenset(
+    {"let", "add", "block", "scan", "pick", "choose", "select", "show", "display", "present", "confirm", "start",
+     "check", "rotate", "open", "format", "make", "take"})
+
+
 def english_type(c: Clause, tokens: list[Token]) -> str:
     """Task type of an English clause."""
     start, end = c.start, c.end
@@ -114,6 +136,8 @@ def english_type(c: Clause, tokens: list[Token]) -> str:
     if not verb or vtype is None:
         return guess_type(tokens, start, end)
     head = verb.split(" ")[0]
+    if head not in _EN_CUE_HEADS:
+        return vtype  # most verbs: no object cue can change their type
     after = c.verb_pos + (2 if " " in verb else 1)
     window = [tokens[k].low for k in range(after, min(end, after + 5))]
     if (verb in _EN_SCHEDULING_VERBS or head in _EN_SCHEDULING_VERBS) and (
@@ -143,10 +167,16 @@ def english_type(c: Clause, tokens: list[Token]) -> str:
                                        or (tokens[after].kind == WORD and tokens[after].text[:1].isupper()
                                            and not tokens[after].text.isupper())):
         return "open"  # "Start Spotify": launch an application
+    if verb == "check out" and window and window[0] == "of":
+        return "execute"  # "check out of the hotel"
     if head == "rotate" and any(w in _CREDENTIALS for w in window):
         return "execute"
-    if head == "open" and any(w in _EN_DEVICES for w in window) and not any(w in _EN_SOFTWARE_WINDOW for w in window):
-        return "execute"  # "open the garage door": a device, not an application ("a private window" is one)
+    if head == "open":
+        for n, w in enumerate(window):
+            if w in _EN_DEVICES:
+                if not any(m in _EN_SOFTWARE_WINDOW for m in window[:n]):
+                    return "execute"  # "open the garage door": a device, not an application
+                break  # "open a private window": a browser window is opened like an application
     if head == "format":
         return "execute" if any(tokens[k].low in _DISK_WORDS for k in range(after, end)) else "transform"
     if head == "make" and window and any(w in ("call", "phone", "video") for w in window[:3]):
@@ -156,12 +186,20 @@ def english_type(c: Clause, tokens: list[Token]) -> str:
     return vtype
 
 
+_TR_RECURRENCE_CUES = _TR_RECURRING_WORDS | _TR_RECURRING_ADJECTIVES | {"her"}
+#: Verbs with an object cue below; any other verb's type is its lexicon type.
+_TR_CUE_HEADS = _TR_SCHEDULING_VERBS | frozenset(
+    {"aç", "ekle", "aktar", "seç", "göster", "tara", "başlat", "et", "yaz", "değiştir", "yap", "ver", "koy", "ara"})
+
+
 def turkish_type(c: Clause, tokens: list[Token]) -> str:
     """Task type of a Turkish clause."""
     start, end = c.start, c.end
     lows = [tokens[k].low for k in range(start, end)]
     n = len(lows)
     for k, low in enumerate(lows):
+        if low not in _TR_RECURRENCE_CUES:
+            continue
         # "günlük rapor", "aylık taksit" are adjectives; "günlük olarak", "her gün" schedule
         if low in _TR_RECURRING_ADJECTIVES and not (k + 1 < n and lows[k + 1] in ("olarak", "bazda")) \
                 and not (k + 1 < n and tokens[start + k + 1].kind != WORD) and k + 1 < n:
@@ -175,10 +213,12 @@ def turkish_type(c: Clause, tokens: list[Token]) -> str:
     if not verb or vtype is None:
         return guess_type(tokens, start, end)
     head = verb.rsplit(" ", 1)[-1]
+    if head not in _TR_CUE_HEADS:
+        return vtype  # most verbs: no object cue can change their type
     before = lows[: max(0, c.verb_pos - start)]
     if head in _TR_SCHEDULING_VERBS and any(w in TR_SCHEDULE_OBJECTS for w in before):
         return "schedule"
-    if head in ("aç", "kapat") and any(w in DEVICE_OBJECTS or w.startswith(DEVICE_STEMS) for w in before):
+    if head == "aç" and " " not in verb and _tr_device(before):
         return "execute"
     if head == "ekle" and before:
         if any(w.startswith("takvim") for w in before):
@@ -186,6 +226,22 @@ def turkish_type(c: Clause, tokens: list[Token]) -> str:
         last = before[-1]
         if last.endswith(("a", "e", "ya", "ye", "na", "ne")) and not last.endswith(("ı", "i")) and len(last) > 3:
             return "execute"  # "sepete ekle", "sunuma ekle": add to something, not create
+        if any(w in _TR_DATIVE_PRONOUNS or (len(w) > 4 and w.endswith(("ya", "ye", "na", "ne"))) for w in before):
+            return "execute"  # "içine on şarkı ekle", "tabloya bir satır ekle"
+    if head == "aktar" and " " not in verb and any(w in _TR_MONEY or w.startswith(_TR_MONEY_STEMS) for w in before):
+        return "execute"  # "Mehmet'e 200 avro aktar": a money transfer
+    if head == "seç" and " " not in verb:
+        return "execute" if any(w in _TR_UI_SELECTION for w in before) else "analyze"
+    if head == "göster" and any(w.startswith(_TR_CHARTS) or w in ("tabloda", "tablo") for w in before):
+        return "create"  # "bunu bir grafikte göster": a visualisation is made
+    if head == "tara" and " " not in verb:
+        return "analyze" if any(w.startswith(_TR_SCAN_CHECKS) or w in ("karşı", "için") for w in before) \
+            else "execute"  # "fişi tara" scans a document; "virüslere karşı tara" inspects
+    if head == "başlat" and " " not in verb and vtype == "open" and any(w.startswith(_TR_STARTABLE) for w in before):
+        return "execute"  # "kaydı başlat", "yayını başlat": start an activity, not an application
+    if verb == "takip et" and before and (_tr_named_object(tokens, start, c.verb_pos - 1)
+                                          or any(w.startswith(_TR_ACCOUNTS) for w in before)):
+        return "execute"  # "Ali'yi takip et", "kanalı takip et": follow an account
     if head == "yaz" and before:
         prev_tok = tokens[c.verb_pos - 1]
         if any(tokens[k].kind == WORD and tokens[k].text != tokens[k].core and tokens[k].text[:1].isupper()
@@ -195,7 +251,7 @@ def turkish_type(c: Clause, tokens: list[Token]) -> str:
             return "communicate"  # "Ayşe'ye geç kalacağımı yaz": write to someone
     if head in ("değiştir", "yap", "ver", "koy") and any(w in ("adını", "ismini", "adı", "ismi") for w in before):
         return "file"  # rename
-    if head == "yap" and (verb.split(" ")[0], head) not in COMPOUNDS and any(
+    if head == "yap" and vtype == "create" and (verb.split(" ")[0], head) not in COMPOUNDS and any(
             tokens[k].kind == WORD and tokens[k].trlow.endswith(("ı", "i", "u", "ü"))
             and not tokens[k].trlow.endswith(("sı", "si", "su", "sü")) and tokens[k].trlow != "bir"
             for k in range(start, c.verb_pos - 1)):
@@ -204,11 +260,71 @@ def turkish_type(c: Clause, tokens: list[Token]) -> str:
         return "file"
     if head == "ara" and before:
         obj = tokens[c.verb_pos - 1]
-        if obj.low in _TR_PERSONS or (obj.kind == WORD and obj.text[:1].isupper() and obj.text != obj.core
+        if obj.low in _TR_PERSONS or (obj.trlow.startswith(_TR_PERSON_STEMS) and obj.trlow.endswith(_TR_ACC_VOWELS)
+                                      and len(obj.trlow) > 3) \
+                or (obj.kind == WORD and obj.text[:1].isupper() and obj.text != obj.core
                                       and obj.low.endswith(("'yi", "'yı", "'yu", "'yü", "'i", "'ı", "'u", "'ü",
                                                               "’yi", "’yı", "’i", "’ı"))):
             return "communicate"
     return vtype
+
+
+_TR_DATIVE_PRONOUNS = frozenset({"içine", "ona", "buna", "şuna", "onlara", "bunlara", "oraya", "buraya",
+                                 "üstüne", "üzerine", "sonuna", "başına", "altına"})
+_TR_MONEY = frozenset({"tl", "lira", "avro", "euro", "dolar", "sterlin", "para", "parayı", "$", "€", "₺"})
+_TR_MONEY_STEMS = ("lira", "avro", "euro", "dolar", "sterlin", "tl'", "kuruş")
+_TR_UI_SELECTION = frozenset({"tümünü", "hepsini", "tümü", "hepsi", "metni", "satırı", "satırları", "sütunu",
+                              "sütunları", "hücreyi", "hücreleri", "kelimeyi", "kelimeleri", "paragrafı",
+                              "sekmeyi", "katmanı", "tüm", "bütün"})
+_TR_CHARTS = ("grafik", "grafiğ", "diyagram", "histogram", "çizelge", "pasta grafi", "görsel")
+_TR_SCAN_CHECKS = ("virüs", "zararlı", "kötü amaçlı", "port", "güvenlik", "açık", "tehdit", "bilgisayar",
+                   "disk", "sistem", "sunucu", "log", "günlük", "ağı", "ağda", "ağını", "ağımı", "ağdaki",
+                   "cihaz", "casus", "hata")
+_TR_STARTABLE = ("kayıt", "kayd", "yayın", "sayaç", "sayac", "kronometre", "oturum", "toplantı", "görüşme",
+                 "arama", "tarama", "güncelleme", "yedekleme", "indirme", "yükleme", "işlem", "süreç",
+                 "film", "video", "şarkı", "müzik", "çalma", "egzersiz", "antrenman", "geri sayım", "sunum",
+                 "derleme", "dağıtım", "kurulum", "simülasyon", "eğitim", "oyun", "maç", "seans", "ders")
+_TR_ACCOUNTS = ("hesab", "hesap", "kanal", "sayfa", "profil", "blog", "podcast")
+_TR_POSSESSED = ("larını", "lerini", "sını", "sini", "sunu", "sünü", "ını", "ini", "unu", "ünü", "ları", "leri",
+                 "sı", "si", "su", "sü")
+_TR_WHERE = ("da", "de", "ta", "te", "dan", "den", "tan", "ten")
+#: Modifiers that make the object a new thing opened in software ("gizli bir pencere aç").
+_TR_NEW_THING = frozenset({"bir", "yeni", "gizli", "başka", "ikinci", "ayrı", "boş"})
+
+
+def _tr_device(before: list[str]) -> bool:
+    """Does "aç" act on a device ("ışıkları aç", "Bluetooth'u aç") rather than open something?
+
+    The device must head the object: "modem ayarlarını aç" opens the settings, "gizli bir pencere aç"
+    opens a browser window, and "kamerayı aç" opens the camera application.
+    """
+    n = len(before)
+    for k, w in enumerate(before):
+        if not (w in DEVICE_OBJECTS or w.startswith(DEVICE_STEMS)) or w.startswith("kamera"):
+            continue
+        if w.endswith(_TR_WHERE) and w not in DEVICE_OBJECTS:
+            continue  # "Netflix'i televizyonda aç": the device is where, not what
+        if k + 1 < n and before[k + 1].endswith(_TR_POSSESSED) and not (
+                before[k + 1] in DEVICE_OBJECTS or before[k + 1].startswith(DEVICE_STEMS)):
+            continue  # "modem ayarlarını": the device only qualifies the real object
+        if k > 0 and before[k - 1] in _TR_NEW_THING:
+            continue
+        return True
+    return False
+
+
+def _tr_named_object(tokens: list[Token], start: int, end: int) -> bool:
+    """A proper name in the accusative before ``end`` ("Ali'yi", "NASA'yı")."""
+    for k in range(start, end):
+        t = tokens[k]
+        if t.kind == WORD and t.text != t.core and (t.text[:1].isupper() or t.text[:1] == "@") \
+                and t.trlow.endswith(_TR_ACC_SUFFIXES):
+            return True
+    return False
+
+
+_TR_ACC_SUFFIXES = ("'yi", "'yı", "'yu", "'yü", "'i", "'ı", "'u", "'ü", "’yi", "’yı", "’yu", "’yü", "’i", "’ı",
+                    "’u", "’ü")
 
 
 def guess_type(tokens: list[Token], start: int, end: int) -> str:

@@ -126,3 +126,13 @@ def test_unknown_verbs_lower_confidence() -> None:
     known = segment_command("Open the app").segments[0].confidence
     unknown = segment_command("The weather in Paris").segments[0].confidence
     assert unknown < known
+
+
+def test_memos_change_no_result() -> None:
+    """The engine's memos (word forms, chunks, analyses, shapes) only save time: a cold run is equal."""
+    from segsvc.segmentation.engine import clear_caches
+
+    commands = [COMMAND, "Faturaları indirip tarihe göre sırala ve son olarak sonuçları muhasebeciye gönder"]
+    warm = [segment_command(c) for c in commands]
+    clear_caches()
+    assert [segment_command(c) for c in commands] == warm

@@ -62,3 +62,24 @@ def test_numbered_markers_need_a_sequence() -> None:
 ])
 def test_no_split_inside_protected_spans(command: str, contents: list[str]) -> None:
     assert [s.content for s in segment_command(command).segments] == contents
+
+
+@pytest.mark.parametrize("text", [
+    "Search for cheap flights to Rome, then compare the top three and book the best one",
+    "Download https://files.example.org/a,b.tar.gz and unpack it into /srv/data.",
+    "Veritabanını yedekleyip dökümü S3'e yükleyen bir kabuk betiği yaz",
+    "notlar.md'yi aç, github.com/acme/x adresine git; #devops kanalına @ali ile yaz",
+    "1) open it 2) close it",
+    "Call Ayşe at 5:30 and e.g. ask Dr. Yılmaz about v1.2",
+    "İSTANBUL'A GİT VE IŞIKLARI AÇ",
+])
+def test_chunked_tokenising_matches_the_whole_text_scan(text: str) -> None:
+    """Chunks without quotes or "10 pm" tokenise on their own; the result is the same as one scan."""
+    from segsvc.segmentation import protect
+
+    chunked = tokenize(text)
+    whole, maybe_marker = protect._scan(text)
+    if maybe_marker:
+        protect._mark_list_markers(whole, text)
+    fields = ("text", "start", "end", "kind", "core", "low", "trlow", "trcore")
+    assert [[getattr(t, f) for f in fields] for t in chunked] == [[getattr(t, f) for f in fields] for t in whole]
