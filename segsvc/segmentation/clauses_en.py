@@ -55,6 +55,8 @@ _COMPLEMENTIZERS = frozenset({"if", "whether", "how", "what", "when", "where", "
 _NOT_VERBS = frozenset({"the", "a", "an", "are", "is", "were", "was", "be", "get", "have", "had", "will",
                         "can", "could", "should", "would", "must", "may", "might", "do", "did", "don't",
                         "not", "all", "both", "and", "or", "to", "too", "also", "really", "just"})
+#: Pronoun objects that may sit between a verb and its particle ("add them up").
+_SPLIT_OBJECTS = frozenset({"it", "them", "this", "that", "these", "those", "everything", "all"})
 _PARTICLES = frozenset({"off", "out", "up", "down", "through", "over", "away", "back"})
 _CONDITION_OPENERS = frozenset({"if", "when", "whenever", "unless", "while", "once", "until", "as"})
 #: Nouns-first readings of ambiguous verbs, when a bare noun follows ("screen protector").
@@ -92,6 +94,9 @@ def verb_at(tokens: list[Token], j: int, end: int) -> _Verb | None:
     if particles and j + 1 < end and tokens[j + 1].low in particles:
         p = tokens[j + 1].low
         return _Verb(j, j + 2, f"{low} {p}", PHRASAL_TYPES[(low, p)], False)
+    if particles and j + 2 < end and tokens[j + 1].low in _SPLIT_OBJECTS and tokens[j + 2].low in particles:
+        # "add them up", "look it up": the phrasal verb's task, the object in between
+        return _Verb(j, j + 1, low, PHRASAL_TYPES[(low, tokens[j + 2].low)], low in AMBIGUOUS)
     return _Verb(j, j + 1, low, vtype, low in AMBIGUOUS)
 
 

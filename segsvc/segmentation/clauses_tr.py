@@ -63,6 +63,8 @@ _NOUN_ENDINGS = ("lar", "ler", "lık", "lik", "luk", "lük", "sız", "siz", "suz
                  "yor", "mış", "miş", "muş", "müş", "dır", "dir", "tır", "tir", "sal", "sel", "ca", "ce", "an",
                  "en", "ken", "ki")
 _ACCUSATIVE = ("ı", "i", "u", "ü", "yı", "yi", "yu", "yü", "nı", "ni", "nu", "nü", "ları", "leri")
+#: Postpositions after which a verb may follow directly ("altı kişiye göre ölçekle").
+_POSTPOSITIONS = frozenset({"göre", "olarak", "için", "kadar", "gibi", "boyunca", "doğru"})
 _POLITE = frozenset({"lütfen", "hemen", "şimdi", "acilen", "derhal", "hızlıca"})
 
 
@@ -173,15 +175,27 @@ _HEADLESS_PARTICIPLE = frozenset(
 _MA_NOUN_FORMS = frozenset({"ma", "me", "mayı", "meyi", "maya", "meye", "mada", "mede", "madan", "meden"})
 
 
+#: Verbs that run or stop a process: a verbal noun in -mA as their object names the process ("damla sulamayı
+#: çalıştır", "yedeklemeyi durdur"), it is not reported content.
+_OPERATING = frozenset({"çalıştır", "başlat", "durdur", "kapat", "aç", "duraklat", "sonlandır", "bitir",
+                        "etkinleştir", "sürdür", "ertele", "kur", "ayarla", "programla", "zamanla"})
+
+
 def _next_verbal(tokens: list[Token], ana: list[Analysis | None], j: int, end: int) -> str | None:
     """Category of the next verb form from ``j`` on, ignoring forms that work as nouns ("ödemeyi")."""
     for k in range(j, end):
         a = ana[k]
         if a is not None and a.cat in _VERBAL and not (a.cat == PART and a.suffix in _HEADLESS_PARTICIPLE) \
-                and not (a.cat == NOMINAL and a.suffix in _MA_NOUN_FORMS
-                         and tokens[k].trlow[: a.stem_len + 2] in MA_NOUNS):
+                and not (a.cat == NOMINAL and a.suffix in _MA_NOUN_FORMS and (
+                    tokens[k].trlow[: a.stem_len + 2] in MA_NOUNS or _operated(ana, k + 1, end))):
             return a.cat
     return None
+
+
+def _operated(ana: list[Analysis | None], k: int, end: int) -> bool:
+    """Is the word at ``k`` an imperative that runs or stops something ("çalıştır", "durdur")?"""
+    a = ana[k] if k < end else None
+    return a is not None and a.cat == IMP and a.lemma in _OPERATING
 
 
 def _is_imperative(tokens: list[Token], ana: list[Analysis | None], k: int, start: int,
@@ -201,10 +215,15 @@ def _is_imperative(tokens: list[Token], ana: list[Analysis | None], k: int, star
         t = tokens[k]
         # an unknown derived verb (temizle, güncelleştir) after an object: "önbelleği temizle ve ..."
         if not (t.kind == WORD and k > start and t.text == t.core and t.low not in FUNCTION_WORDS
-                and t.trlow not in NOT_VERBS
-                and tokens[k - 1].kind == WORD and tokens[k - 1].low.endswith(_ACCUSATIVE)):
+                and t.trlow not in NOT_VERBS and tokens[k - 1].kind == WORD):
             return False
         low = t.low
+        before = tokens[k - 1].low
+        if before in _POSTPOSITIONS:
+            # "kişiye göre ölçekle ve ...": after a postposition only a derived verb ending closes a clause
+            return len(low) >= 5 and low.endswith(DERIVED_VERB_ENDINGS) and not low.endswith(("yla", "yle"))
+        if not before.endswith(_ACCUSATIVE):
+            return False
         if len(low) >= 5 and low.endswith(DERIVED_VERB_ENDINGS) and not low.endswith(("yla", "yle")):
             return True
         # a consonant-final word after a definite object that carries no noun suffix: "mesajı sil"-like

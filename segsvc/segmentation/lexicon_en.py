@@ -96,7 +96,8 @@ PHRASAL_TYPES: dict[tuple[str, str], str] = {
     ("wrap", "up"): "summarize", ("wake", "up"): "schedule", ("follow", "up"): "communicate",
     ("reach", "out"): "communicate", ("speed", "up"): "execute", ("slow", "down"): "execute",
     ("top", "up"): "execute", ("spin", "up"): "execute", ("kick", "off"): "execute",
-    ("figure", "out"): "analyze", ("read", "out"): "execute", ("read", "aloud"): "execute",
+    ("figure", "out"): "analyze", ("add", "up"): "analyze", ("total", "up"): "analyze",
+    ("read", "out"): "execute", ("read", "aloud"): "execute",
     ("let", "know"): "communicate", ("tidy", "up"): "file", ("free", "up"): "file",
     ("call", "back"): "communicate", ("text", "back"): "communicate", ("write", "back"): "communicate",
     ("scroll", "down"): "execute", ("scroll", "up"): "execute",
@@ -263,7 +264,8 @@ RESULT_NOUNS = frozenset({"result", "results", "summary", "output", "outputs", "
                           "backup", "file", "files", "document", "photo", "photos", "image", "images",
                           "video", "pdf", "link", "data", "chart", "graph", "table", "code", "script",
                           "email", "message", "note", "notes", "memo", "story", "text", "picture",
-                          "statement", "invoice", "page", "article", "recipe", "playlist", "one", "ones"})
+                          "statement", "invoice", "page", "article", "recipe", "playlist", "one", "ones",
+                          "deck", "batch", "bundle", "collection", "set", "album", "slideshow", "quiz"})
 #: Verbs whose clause produces an artifact ("download X", "record a memo").
 PRODUCERS = frozenset({"download", "record", "create", "write", "generate", "draft", "compose", "make",
                        "export", "scan", "take", "capture", "compress", "convert", "translate",

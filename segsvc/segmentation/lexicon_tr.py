@@ -19,7 +19,7 @@ _STEMS_BY_TYPE: dict[str, str] = {
         çöz boyutlandır küçült büyüt ayır düzelt kısalt genişlet normalleştir değiştir tercümele çıkart
         aktar süz dök paketle etiketle gruplandır sınıflandır biçimle renklendir vurgula
         bulanıklaştır keskinleştir boya kes grupla kalınlaştır numaralandır hizala ortala girintile
-        seslendir""",
+        seslendir ölçekle""",
     "execute": """çalıştır kur oynat kapat durdur duraklat tıkla bas sustur karart artır arttır azalt kilitle
         bağlan eşleştir güncelle yükselt yenile eşitle ayarla sıfırla öde yazdır çek biçimlendir çıkar
         bağla dağıt sonlandır etkinleştir aktifleştir katıl ayrıl uygula kullan sula besle bekle
@@ -133,7 +133,8 @@ MA_NOUNS = frozenset({"ödeme", "güncelleme", "yedekleme", "tarama", "arama", "
                       "ayarlama", "kaydırma", "eşitleme", "yenileme", "temizleme", "kurtarma", "aktarma",
                       "dağıtma", "gönderme", "silme", "kesme", "yapıştırma", "şifreleme", "sıkıştırma",
                       "dönüştürme", "çevirme", "bildirme", "onaylama", "planlama", "zamanlama", "hatırlatma",
-                      "doldurma", "boşaltma", "kapatma", "açma", "başlatma", "durdurma", "oynatma"})
+                      "doldurma", "boşaltma", "kapatma", "açma", "başlatma", "durdurma", "oynatma", "sulama",
+                      "ısıtma", "soğutma", "havalandırma", "aydınlatma", "yıkama", "kurutma"})
 _POSSESSIVE_ENDINGS = ("larını", "lerini", "sını", "sini", "sunu", "sünü", "ları", "leri", "ını", "ini", "unu",
                        "ünü", "yı", "yi", "yu", "yü", "sı", "si", "su", "sü", "ı", "i", "u", "ü")
 
@@ -197,13 +198,11 @@ LEADING_SEQUENCING = frozenset({"sonra", "ardından", "son", "daha", "sonrasınd
                                 "bunun", "bundan", "ondan", "en"})
 QUESTION_PARTICLES = frozenset({"mısın", "misin", "musun", "müsün", "mısınız", "misiniz", "musunuz",
                                 "müsünüz", "mi", "mı", "mu", "mü"})
-#: Pronouns and result nouns that always point at the previous step's output.
+#: Pronouns that always point at the previous step's output (result nouns: ``RESULT_STEMS``).
 BACK_REFERENCES = frozenset({"onu", "onları", "bunu", "bunları", "şunu", "şunları", "onlardan", "bundan",
                              "ondan", "hepsini", "tümünü", "hepsine", "tümüne", "ikisini", "üçünü",
-                             "birini", "ikisine", "özeti", "özetini", "sonucu", "sonuçları", "sonucunu",
-                             "sonuçlarını", "çıktıyı", "çıktısını", "çeviriyi", "bulguları", "cevabı",
-                             "yanıtı", "onunla", "bununla", "içine", "içindekileri", "oraya", "buraya",
-                             "içindeki", "onlara"})
+                             "birini", "ikisine", "onunla", "bununla", "içine", "içindekileri", "oraya",
+                             "buraya", "içindeki", "onlara"})
 #: Definite objects that refer back when the previous step produced such a thing ("dosyayı" after
 #: "indir") or named it.
 ARTIFACT_REFERENCES = frozenset({"dosyayı", "dosyaları", "belgeyi", "belgeleri", "raporu", "dökümü",
@@ -211,6 +210,38 @@ ARTIFACT_REFERENCES = frozenset({"dosyayı", "dosyaları", "belgeyi", "belgeleri
                                  "kaydı", "kaydını", "linki", "bağlantıyı", "tabloyu", "grafiği", "metni",
                                  "taslağı", "içeriğini", "içeriği", "kopyasını", "yedeği", "resmi",
                                  "resimleri", "notu", "notları", "mesajı", "e-postayı", "betiği", "kodu"})
+#: Result nouns, (stem, stem before a vowel, harmony vowel): any case form of them ("özetten", "sonuca",
+#: "çıktısını") names the previous step's output.
+RESULT_STEMS: tuple[tuple[str, str, str], ...] = (
+    ("özet", "", ""), ("sonuç", "sonuc", ""), ("çıktı", "", ""), ("çeviri", "", ""), ("bulgu", "", ""),
+    ("cevap", "cevab", ""), ("yanıt", "", ""), ("döküm", "", ""),
+)
+#: What a search, a check or a producing step brings back ("önerileri özetle" after "araştır", "desteyi
+#: paylaş" after "kart üret"): in any case form, after such a step.
+FOUND_STEMS: tuple[tuple[str, str, str], ...] = (
+    ("toplam", "", ""), ("öneri", "", ""), ("bilgi", "", ""), ("ayrıntı", "", ""), ("detay", "", ""),
+    ("tavsiye", "", ""), ("ipuç", "ipuc", ""), ("seçenek", "seçeneğ", ""), ("yorum", "", ""), ("deste", "", ""),
+    ("set", "", ""), ("koleksiyon", "", ""), ("albüm", "", ""),
+)
+#: Facts a check or a search finds out, reported in a message: "anneme varış saatini gönder" after
+#: "seferin durumunu kontrol et".
+INFO_STEMS: tuple[tuple[str, str, str], ...] = (
+    ("saat", "", "e"), ("tarih", "", ""), ("fiyat", "", ""), ("ücret", "", ""), ("durum", "", ""),
+    ("adres", "", ""), ("skor", "", ""), ("puan", "", ""), ("bakiye", "", ""), ("sıcaklık", "sıcaklığ", ""),
+    ("tahmin", "", ""), ("gecikme", "", ""), ("peron", "", ""), ("miktar", "", ""), ("tutar", "", ""),
+    ("mesafe", "", ""), ("süre", "", ""), ("zaman", "", ""), ("seviye", "", ""), ("değer", "", ""),
+)
+#: Verbs whose headless relative ("bulduklarını", "öğrendiklerini") is what the previous step found.
+FINDING_STEMS = frozenset({"bul", "öğren", "gör", "keşfet", "topla", "getir", "çıkar", "oku", "duy", "dinle",
+                           "ulaş", "elde"})
+#: Words that end a process the previous step started: "süre dolunca", "indirme bitince".
+COMPLETION_WORDS = frozenset({"dolunca", "dolduğunda", "dolar", "bitince", "bittiğinde", "biter",
+                              "tamamlanınca", "tamamlandığında", "tamamlanır", "erince", "erdiğinde",
+                              "bitmesiyle", "dolmasıyla", "tamamlanmasıyla"})
+#: Question words that make reported content an open question ("... ne zaman açıldığını söyle").
+QUESTION_WORDS = frozenset({"ne", "neyi", "neler", "neleri", "nasıl", "kaç", "hangi", "hangisi", "hangisini",
+                            "nerede", "nereye", "nereden", "neden", "niye", "niçin", "kim", "kimin", "kimi",
+                            "kimler"})
 #: Verbs whose clause produces something a later "dosyayı"/"raporu" can refer to.
 PRODUCERS = frozenset({"indir", "oluştur", "yaz", "hazırla", "üret", "kaydet", "çek", "tara", "dönüştür",
                        "çevir", "sıkıştır", "özetle", "ara", "bul", "listele", "getir", "hesapla", "derle",
@@ -225,7 +256,8 @@ TIME_WORDS = frozenset({"bugün", "yarın", "öbür", "bu", "akşam", "sabah", "
                         "pazartesi", "salı", "çarşamba", "perşembe", "cuma", "cumartesi", "pazar", "hafta",
                         "gün", "ay", "yıl", "saat", "dakika", "saniye", "haftaya", "akşamı",
                         "sabahı", "gecesi", "sonra", "önce", "içinde", "için"})
-SCHEDULE_OBJECTS = frozenset({"alarm", "alarmı", "zamanlayıcı", "zamanlayıcıyı", "hatırlatıcı",
+SCHEDULE_OBJECTS = frozenset({"alarm", "alarmı", "zamanlayıcı", "zamanlayıcıyı", "zamanlayıcısı",
+                              "zamanlayıcısını", "alarmını", "hatırlatıcısı", "hatırlatıcısını", "hatırlatıcı",
                               "hatırlatıcıyı", "hatırlatma", "toplantı", "toplantıyı", "randevu",
                               "randevuyu", "etkinlik", "etkinliği", "geri", "sayım", "takvime"})
 #: Stems of objects that make "aç"/"kapat" a device action rather than opening an application.

@@ -265,6 +265,38 @@ def _guess(word: str) -> Analysis | None:
     return None
 
 
+#: Case endings of a noun (accusative, dative, ablative, genitive, locative, with "its"/"their", plural), as
+#: templates: ``S`` is the buffer s of the possessive, ``N`` the buffer n of the genitive, both after a vowel.
+_NOUN_CASES = ("YI", "YA", "DAn", "NIn", "lAr", "lArI", "lArA", "lArDAn", "lArDA", "lArlA")
+_NOUN_CASES_AFTER_VOWEL = ("ylA", "DA")
+_NOUN_POSSESSIVES = ("SI", "SInI", "SInA", "SIndAn", "SIndA", "SIylA", "lArInI", "lArInA", "lArIndAn", "lArIylA",
+                     "lArIn")
+
+
+def noun_forms(stem: str, soft: str = "", vowel: str = "", possessive: bool | None = None) -> frozenset[str]:
+    """The case forms of a noun, the bare nominative left out: özet -> özeti, özete, özetten, özetini, ...
+
+    ``soft`` is the stem before a vowel when its last consonant softens (sonuç -> sonuc-u), ``vowel`` the
+    vowel the suffixes harmonise with when it is not the stem's last (saat -> saati: "e"). The bare
+    instrumental and locative of a consonant-final noun are left out: "özetle" is the verb "summarize",
+    "sonuçta" an adverb. ``possessive``: only the forms with a possessive (True), only those without
+    (False), or all (None).
+    """
+    last_vowel, last_char = vowel or _last_vowel(stem), stem[-1]
+    templates: tuple[str, ...] = ()
+    if possessive is not True:
+        templates += _NOUN_CASES + (_NOUN_CASES_AFTER_VOWEL if last_char in _VOWELS else ())
+    if possessive is not False:
+        templates += _NOUN_POSSESSIVES
+    out = set()
+    for tpl in templates:
+        tpl = tpl.replace("S", "s" if last_char in _VOWELS else "").replace("N", "n" if last_char in _VOWELS else "")
+        suffix = _realise(tpl, last_vowel, last_char)
+        base = soft if soft and suffix[:1] in _VOWELS else stem
+        out.add(base + suffix)
+    return frozenset(out)
+
+
 #: Endings of derived verb stems (temizle, klonla, güncelleştir, yazdır): an unknown word with one of
 #: them, right before a connector, is taken for an imperative.
 DERIVED_VERB_ENDINGS = ("la", "le", "lat", "let", "laş", "leş", "dır", "dir", "dur", "dür", "tır", "tir",

@@ -36,6 +36,9 @@ from .protect import DOMAIN, URL, WORD, Token
 _EN_SCHEDULING_VERBS = frozenset({"set", "create", "add", "make", "schedule", "book", "put", "start", "plan",
                                   "arrange", "organize", "organise", "block", "set up"})
 _EN_ASKING = frozenset({"tell", "show", "give", "find", "get"})
+#: What "give me / tell me" asks for when it wants a summary.
+_EN_SUMMARY_NOUNS = frozenset({"gist", "summary", "rundown", "overview", "recap", "tldr", "tl;dr", "highlights",
+                               "synopsis", "digest", "outline", "essentials", "short", "brief", "lowdown"})
 _DISK_WORDS = frozenset({"disk", "drive", "card", "usb", "partition", "sd", "volume", "stick", "disc",
                          "ssd", "hdd", "flash"})
 _TR_SCHEDULING_VERBS = frozenset({"kur", "ayarla", "oluştur", "ekle", "planla", "yap", "al", "koy", "başlat"})
@@ -112,6 +115,8 @@ def _en_recurring(tokens: list[Token], start: int, end: int) -> bool:
             nxt = tokens[k + 1].low
             if nxt in WEEKDAYS or nxt.isdigit() or nxt in ("other", "single", "two", "few"):
                 return True
+        if low == "on" and _en_after_relative(tokens, start, k):
+            continue  # "a vet that is open on Sundays": the days describe the vet, they schedule nothing
         if low == "on" and k + 1 < end and tokens[k + 1].low in ("weekdays", "weekends", "mondays", "tuesdays",
                                                                 "wednesdays", "thursdays", "fridays",
                                                                 "saturdays", "sundays"):
@@ -120,6 +125,14 @@ def _en_recurring(tokens: list[Token], start: int, end: int) -> bool:
 
 
 _EN_RECURRENCE_CUES = EN_RECURRENCE | {"on"}
+_EN_RELATIVES = frozenset({"that", "which", "who", "whose", "where"})
+
+
+def _en_after_relative(tokens: list[Token], start: int, k: int) -> bool:
+    """Is position ``k`` inside a relative clause ("... that is open on Sundays")?"""
+    return any(tokens[m].low in _EN_RELATIVES for m in range(start + 1, k))
+
+
 #: Verbs with an object cue below; any other verb's type is its lexicon type.
 _EN_CUE_HEADS = _EN_SCHEDULING_VERBS | _EN_ASKING | frozenset(
     {"let", "add", "block", "scan", "pick", "choose", "select", "show", "display", "present", "confirm", "start",
@@ -146,7 +159,8 @@ def english_type(c: Clause, tokens: list[Token]) -> str:
     ):
         return "schedule"
     if head in _EN_ASKING and window and window[0] in ("me", "us"):
-        return "search"
+        # "give me the gist of ...", "tell me the highlights": a summary asked for
+        return "summarize" if any(w in _EN_SUMMARY_NOUNS for w in window[1:4]) else "search"
     if head == "let" and any(tokens[k].low == "know" for k in range(after, end)):
         return "communicate"
     if head == "add" and vtype == "create":
@@ -189,7 +203,12 @@ def english_type(c: Clause, tokens: list[Token]) -> str:
 _TR_RECURRENCE_CUES = _TR_RECURRING_WORDS | _TR_RECURRING_ADJECTIVES | {"her"}
 #: Verbs with an object cue below; any other verb's type is its lexicon type.
 _TR_CUE_HEADS = _TR_SCHEDULING_VERBS | frozenset(
-    {"aç", "ekle", "aktar", "seç", "göster", "tara", "başlat", "et", "yaz", "değiştir", "yap", "ver", "koy", "ara"})
+    {"aç", "ekle", "aktar", "seç", "göster", "tara", "başlat", "et", "yaz", "değiştir", "yap", "ver", "koy",
+     "ara", "biçimlendir", "formatla", "anlat", "açıkla", "söyle", "bahset"})
+#: Media one formats (a disk) as opposed to text or files one reformats.
+_TR_DISK_STEMS = ("disk", "kart", "sürücü", "usb", "bellek", "bölüm", "flash", "ssd", "hdd")
+#: "kısaca anlat", "özetle anlat": telling in brief is summarizing.
+_TR_BRIEFLY = frozenset({"kısaca", "özetle", "özet", "kısaltarak", "özetleyerek", "özetçe"})
 
 
 def turkish_type(c: Clause, tokens: list[Token]) -> str:
@@ -218,6 +237,11 @@ def turkish_type(c: Clause, tokens: list[Token]) -> str:
     before = lows[: max(0, c.verb_pos - start)]
     if head in _TR_SCHEDULING_VERBS and any(w in TR_SCHEDULE_OBJECTS for w in before):
         return "schedule"
+    if head in ("biçimlendir", "formatla") and " " not in verb:
+        return "execute" if any(w.startswith(_TR_DISK_STEMS) or w == "sd" for w in before) or not before \
+            else "transform"  # "SD kartı biçimlendir" formats a disk; "dosyaları biçimlendir" reformats text
+    if head in ("anlat", "açıkla", "söyle", "bahset") and any(w in _TR_BRIEFLY for w in before):
+        return "summarize"  # "yönetmeliği kısaca anlat"
     if head == "aç" and " " not in verb and _tr_device(before):
         return "execute"
     if head == "ekle" and before:
@@ -237,8 +261,9 @@ def turkish_type(c: Clause, tokens: list[Token]) -> str:
     if head == "tara" and " " not in verb:
         return "analyze" if any(w.startswith(_TR_SCAN_CHECKS) or w in ("karşı", "için") for w in before) \
             else "execute"  # "fişi tara" scans a document; "virüslere karşı tara" inspects
-    if head == "başlat" and " " not in verb and vtype == "open" and any(w.startswith(_TR_STARTABLE) for w in before):
-        return "execute"  # "kaydı başlat", "yayını başlat": start an activity, not an application
+    if head == "başlat" and " " not in verb and vtype == "open" and any(
+            w.startswith(_TR_STARTABLE) or w.endswith(("mayı", "meyi")) for w in before):
+        return "execute"  # "kaydı başlat", "doldurmayı başlat": start an activity, not an application
     if verb == "takip et" and before and (_tr_named_object(tokens, start, c.verb_pos - 1)
                                           or any(w.startswith(_TR_ACCOUNTS) for w in before)):
         return "execute"  # "Ali'yi takip et", "kanalı takip et": follow an account

@@ -1,4 +1,4 @@
-"""Every worked example (shared examples, the development corpus, the second hold-out set) segments as expected.
+"""Every worked example (shared examples, the development corpus, the hold-out sets) segments as expected.
 
 The checks follow the official scorer: segment count and contents (case-insensitive, trailing
 punctuation stripped), a task type from the accepted set, dependencies where given (the expected ones
@@ -28,7 +28,7 @@ def _load(name: str) -> list[dict[str, Any]]:
 
 def _cases() -> list[Any]:
     out = []
-    for name in ("shared_examples.jsonl", "corpus.jsonl", "holdout2.jsonl"):
+    for name in ("shared_examples.jsonl", "corpus.jsonl", "holdout2.jsonl", "holdout3.jsonl"):
         for n, case in enumerate(_load(name)):
             out.append(pytest.param(case, id=f"{name.split('.')[0]}:{case.get('id', n)}"))
     return out

@@ -76,6 +76,91 @@ CASES += [
      ["Sözleşmeyi imzala", "tara", "taranmış belgeyi hukuk@acme.com adresine gönder"], None),
 ]
 
+# References to an earlier result that no pronoun spells out (written for the third hold-out round, in words
+# that set does not use): free relatives, a message reporting what a check found, result and "found" nouns in
+# any Turkish case, copies, the end of a process the previous step started, objects left out. Each mechanism
+# comes with a near miss that must stay independent.
+CASES += [
+    # "what you find", "whatever comes back", "what it says", "bulduklarını / öğrendiklerini / çıkanları"
+    ("Research cheap e-bikes and sum up whatever comes back",
+     ["Research cheap e-bikes", "sum up whatever comes back"], [(), (0,)]),
+    ("Read the new privacy policy and tell me what it says",
+     ["Read the new privacy policy", "tell me what it says"], [(), (0,)]),
+    ("Open the notes app and write down what I say",
+     ["Open the notes app", "write down what I say"], [(), ()]),  # the speaker's words, not a result
+    ("Gizlilik politikasını oku ve öğrendiklerini özetle",
+     ["Gizlilik politikasını oku", "öğrendiklerini özetle"], [(), (0,)]),
+    ("Vegan protein kaynaklarını araştır ve çıkanları listele",
+     ["Vegan protein kaynaklarını araştır", "çıkanları listele"], [(), (0,)]),
+    # a message right after a check or a search reports its outcome: a question, a found fact, a bare "let me know"
+    ("Look up the ferry timetable and text Baran when the last boat leaves",
+     ["Look up the ferry timetable", "text Baran when the last boat leaves"], [(), (0,)]),
+    ("Check the pharmacy's opening hours and tell Deniz whether it is open on Sunday",
+     ["Check the pharmacy's opening hours", "tell Deniz whether it is open on Sunday"], [(), (0,)]),
+    ("Check the train status and message Selin the departure time",
+     ["Check the train status", "message Selin the departure time"], [(), (0,)]),
+    ("Check the stock price and let me know", ["Check the stock price", "let me know"], [(), (0,)]),
+    ("Search for coworking spaces in Kadıköy and send Ece the details",
+     ["Search for coworking spaces in Kadıköy", "send Ece the details"], [(), (0,)]),
+    ("Eczanenin çalışma saatlerine bak ve Deniz'e pazar günü açık olup olmadığını söyle",
+     ["Eczanenin çalışma saatlerine bak", "Deniz'e pazar günü açık olup olmadığını söyle"], [(), (0,)]),
+    ("Kargonun durumunu kontrol et ve Ayşe'ye teslim tarihini mesajla gönder",
+     ["Kargonun durumunu kontrol et", "Ayşe'ye teslim tarihini mesajla gönder"], [(), (0,)]),
+    # ... but not a question someone is asked, a call, another thing's facts, a reminder, or a marked separate errand
+    ("Search for hotels in Rome and ask Ali whether he wants to come",
+     ["Search for hotels in Rome", "ask Ali whether he wants to come"], [(), ()]),
+    ("Check the weather and call Mom", ["Check the weather", "call Mom"], [(), ()]),
+    ("Check the tire pressure and text Ali the address of the party",
+     ["Check the tire pressure", "text Ali the address of the party"], [(), ()]),
+    ("Look up the train times and remind me to buy milk",
+     ["Look up the train times", "remind me to buy milk"], [(), ()]),
+    ("Check my battery level and notify me when the download finishes",
+     ["Check my battery level", "notify me when the download finishes"], [(), ()]),
+    ("Otelleri ara ve Ali'ye gelip gelmeyeceğini sor", ["Otelleri ara", "Ali'ye gelip gelmeyeceğini sor"], [(), ()]),
+    ("Kombiyi kontrol et ve Ali'ye partinin adresini gönder",
+     ["Kombiyi kontrol et", "Ali'ye partinin adresini gönder"], [(), ()]),
+    ("Hem sunucu loglarını kontrol et hem de Ali'ye yedeklemenin çalışıp çalışmadığını söyle",
+     ["sunucu loglarını kontrol et", "Ali'ye yedeklemenin çalışıp çalışmadığını söyle"], [(), ()]),
+    ("Pil seviyemi kontrol et ve indirme bitince bana bildir",
+     ["Pil seviyemi kontrol et", "indirme bitince bana bildir"], [(), ()]),
+    # what a search or a producing step brings back: tips, the set, the total; result nouns in any case
+    ("Research vegan protein sources and summarize the tips",
+     ["Research vegan protein sources", "summarize the tips"], [(), (0,)]),
+    ("Generate 30 quiz questions from chapter5.pdf and share the set with my class",
+     ["Generate 30 quiz questions from chapter5.pdf", "share the set with my class"], [(), (0,)]),
+    ("Extract the amounts, add them up and paste the total into the sheet",
+     ["Extract the amounts", "add them up", "paste the total into the sheet"], [(), (0,), (1,)]),
+    ("Summarize the podcast and post the summary's key points",
+     ["Summarize the podcast", "post the summary's key points"], [(), (0,)]),
+    ("Raporu özetle ve özete bir başlık ekle", ["Raporu özetle", "özete bir başlık ekle"], [(), (0,)]),
+    ("Makaleyi özetle ve özetin İngilizcesini hazırla", ["Makaleyi özetle", "özetin İngilizcesini hazırla"],
+     [(), (0,)]),
+    ("Sonuçları karşılaştır ve toplamı tabloya yaz", ["Sonuçları karşılaştır", "toplamı tabloya yaz"], [(), (0,)]),
+    ("Bölümden 30 soru üret ve seti sınıfla paylaş", ["Bölümden 30 soru üret", "seti sınıfla paylaş"], [(), (0,)]),
+    ("Banka sitesine git ve hesap özetini indir", ["Banka sitesine git", "hesap özetini indir"], [(), ()]),
+    # copies of what was just saved; "two copies of X" has an object of its own
+    ("Scan the signed contract, save it as contract.pdf and print three copies",
+     ["Scan the signed contract", "save it as contract.pdf", "print three copies"], [(), (0,), (1,)]),
+    ("Sözleşmeyi tara, sozlesme.pdf olarak kaydet ve üç kopya yazdır",
+     ["Sözleşmeyi tara", "sozlesme.pdf olarak kaydet", "üç kopya yazdır"], [(), (0,), (1,)]),
+    # the end of the process the step before started
+    ("Start the washing machine and tell me when the cycle ends",
+     ["Start the washing machine", "tell me when the cycle ends"], [(), (0,)]),
+    ("Set a 20 minute timer and ping me when the timer goes off",
+     ["Set a 20 minute timer", "ping me when the timer goes off"], [(), (0,)]),
+    ("Çamaşır makinesini çalıştır, 40 dakikalık zamanlayıcı kur ve süre dolunca bana haber ver",
+     ["Çamaşır makinesini çalıştır", "40 dakikalık zamanlayıcı kur", "süre dolunca bana haber ver"],
+     [(), (), (1,)]),
+    # Turkish: "... göre X-le ve Y" is two clauses, an object left out is the previous output; "-mAyI" as the
+    # object of a starting verb names a process ("doldurmayı başlat"), it is not reported content
+    ("Fotoğrafları kırpıp renklerine göre sırala ve paylaş",
+     ["Fotoğrafları kırp", "renklerine göre sırala", "paylaş"], [(), (0,), (1,)]),
+    ("Pizzayı dilimleyip kişi sayısına göre porsiyonla ve servis et",
+     ["Pizzayı dilimle", "kişi sayısına göre porsiyonla", "servis et"], [(), (0,), (1,)]),
+    ("Havuzun su seviyesini kontrol edip otomatik doldurmayı başlat",
+     ["Havuzun su seviyesini kontrol et", "otomatik doldurmayı başlat"], [(), (0,)]),
+]
+
 #: (command, task type per segment): the verb decides, object cues refine it.
 TYPED = [
     ("Open a private window and search for flights to Oslo", ["open", "search"]),
@@ -114,6 +199,13 @@ TYPED = [
     ("Dişçiyi ara ve randevumu ertele", ["communicate", "schedule"]),
     ("Twitter'da @nasa'yı takip et ve son gönderisini retweetle", ["execute", "communicate"]),
     ("Ucuz otelleri ara", ["search"]),
+    ("Give me a quick rundown of today's headlines", ["summarize"]),
+    ("Find a gym that is open on weekends and has a pool", ["search"]),
+    ("Yeni gizlilik politikasını kısaca anlat", ["summarize"]),
+    ("Tüm Markdown dosyalarını biçimlendir ve kaydet", ["transform", "file"]),
+    ("USB belleği biçimlendir", ["execute"]),
+    ("Çalışırken 25 dakikalık odak zamanlayıcısı kur", ["schedule"]),
+    ("Extract the amounts and add them up", ["transform", "analyze"]),
 ]
 
 

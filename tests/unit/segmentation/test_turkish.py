@@ -14,6 +14,7 @@ from segsvc.segmentation.morphology_tr import (
     NOMINAL,
     PART,
     analyse,
+    noun_forms,
     tr_lower,
 )
 
@@ -127,3 +128,14 @@ def test_numbered_steps_and_semicolons() -> None:
 ])
 def test_task_types(command: str, task_type: str) -> None:
     assert [s.task_type for s in segment_command(command).segments] == [task_type]
+
+
+def test_noun_forms_follow_harmony_softening_and_buffers() -> None:
+    """Case forms of result nouns, generated rather than listed (dependencies use them)."""
+    ozet = noun_forms("özet")
+    assert {"özeti", "özete", "özetten", "özetin", "özetini", "özetinden", "özetleri", "özetlerini"} <= ozet
+    assert "özetle" not in ozet and "özet" not in ozet  # the verb "summarize" and the bare nominative
+    assert {"sonucu", "sonuca", "sonuçtan", "sonuçları", "sonucunu"} <= noun_forms("sonuç", "sonuc")
+    assert {"çıktıyı", "çıktısını", "çıktının", "çıktıyla"} <= noun_forms("çıktı")
+    assert {"saati", "saatini"} <= noun_forms("saat", vowel="e")
+    assert "özetini" in noun_forms("özet", possessive=True) and "özete" not in noun_forms("özet", possessive=True)
