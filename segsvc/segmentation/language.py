@@ -62,6 +62,12 @@ def detect_from_tokens(tokens: list[Token]) -> tuple[str, float]:
             tr += 1.5
     total = tr + en
     if total == 0:
+        # No evidence either way ("wikipedia.org adresine git"): a closing word that is a Turkish
+        # imperative shared with English spelling (git, al, bas) still tips it, weakly.
+        if last is not None and last.low in _SHARED:
+            a = analyse(last.trlow)
+            if a is not None and a.cat == "imp":
+                return "tr", 0.55
         return "en", 0.5
     if tr > en:
         return "tr", round(min(1.0, 0.5 + 0.5 * (tr - en) / total + min(tr, 6.0) / 24), 3)
@@ -131,5 +137,6 @@ def _last_word(tokens: list[Token]) -> Token | None:
 
 _TR_ENDINGS = ("ları", "leri", "lara", "lere", "ını", "ini", "unu", "ünü", "yı", "yi", "yu", "yü", "dan", "den",
                "tan", "ten", "nda", "nde", "daki", "deki", "lar", "ler", "sını", "sini", "mızı", "mizi",
-               "ımı", "imi", "umu", "ümü", "ya", "ye")
+               "ımı", "imi", "umu", "ümü", "ya", "ye", "sine", "sına", "suna", "süne", "ine", "ına", "una",
+               "üne")
 _EN_ENDINGS = ("tion", "ment", "ness", "ing", "ly", "ed", "ous", "ful", "able", "ity", "er", "est", "th")
