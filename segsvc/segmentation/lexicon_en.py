@@ -13,7 +13,7 @@ _VERBS_BY_TYPE: dict[str, str] = {
     "search": """search find look google bing lookup locate seek hunt research query retrieve fetch get
         discover browse explore show list""",
     "create": """write create make generate draft compose prepare build design draw sketch produce author
-        outline brainstorm invent imagine paint code program develop implement scaffold jot add
+        outline brainstorm invent imagine paint code program develop implement scaffold jot add insert append
         suggest propose recommend come visualize plot chart document""",
     "analyze": """check inspect compare calculate compute verify validate evaluate assess review test measure
         count estimate examine audit debug diagnose monitor profile benchmark investigate study track
@@ -28,7 +28,8 @@ _VERBS_BY_TYPE: dict[str, str] = {
         trim blur sharpen enhance adjust correct capitalize uppercase lowercase localize reorder
         rearrange group tabulate render minify beautify refactor annotate highlight caption subtitle
         transcode mix anonymize redact sanitize resample upscale downscale transliterate dedupe
-        deduplicate flatten invert optimize clean format replace fix categorize""",
+        deduplicate flatten invert optimize clean format replace fix categorize
+        mark unmark flag unflag cross tick strike""",
     "execute": """run install uninstall reinstall play pause resume stop click type press tap turn switch toggle
         mute unmute dim brighten restart reboot shut start join leave log sign record eject mount
         unmount deploy compile execute kill terminate enable disable activate deactivate connect
@@ -36,7 +37,7 @@ _VERBS_BY_TYPE: dict[str, str] = {
         lower maximize minimize close quit exit skip shuffle repeat scroll zoom order buy purchase pay
         book reserve print take capture clear reset empty enter fill submit approve accept decline
         reject cancel apply use charge water feed subscribe unsubscribe follow unfollow like favorite
-        star trigger invoke commit push rebase checkout mark dismiss silence answer hang speed slow
+        star trigger invoke commit push rebase checkout dismiss silence answer hang speed slow
         rewind cast stream watch listen read present spin provision boot hibernate sleep reopen
         rerun retry kick wait do try keep let bump lift resolve merge close pull bring fire refund flash
         transfer deposit withdraw donate tip renew extend cook bake heat cool preheat vacuum drive walk
@@ -44,8 +45,8 @@ _VERBS_BY_TYPE: dict[str, str] = {
         ship deliver release rollback revert undo redo restore unblock ban kick reboot flush
         purge rotate seed migrate provision scale reindex rebuild recompile relaunch snooze hide unhide
         select choose pick highlight drop assign sell invest mirror screenshot stage partition unplug
-        tether hail wash dry iron boil microwave brew simulate train tune ring charge plug cross tick strike
-        flag unflag unstar favourite unfavorite unfavourite dislike upvote downvote unlike unmark unpair
+        tether hail wash dry iron boil microwave brew simulate train tune ring charge plug
+        unstar favourite unfavorite unfavourite dislike upvote downvote unlike unpair
         unplug arm disarm unlock relock sign countersign notarize renew top unsubscribe rsvp vote check-out
         checkout buzz honk beep vibrate mirror screencast airplay chromecast give grant revoke staple laminate
         fold unfold bind""",
@@ -102,8 +103,8 @@ PHRASAL_TYPES: dict[tuple[str, str], str] = {
     ("call", "back"): "communicate", ("text", "back"): "communicate", ("write", "back"): "communicate",
     ("scroll", "down"): "execute", ("scroll", "up"): "execute",
     ("fast", "forward"): "execute", ("double", "check"): "analyze", ("make", "sure"): "analyze",
-    ("cross", "off"): "execute", ("cross", "out"): "execute", ("tick", "off"): "execute",
-    ("check", "off"): "execute", ("strike", "through"): "execute", ("strike", "out"): "execute",
+    ("cross", "off"): "transform", ("cross", "out"): "transform", ("tick", "off"): "transform",
+    ("check", "off"): "transform", ("strike", "through"): "transform", ("strike", "out"): "transform",
     ("plug", "in"): "execute", ("lock", "up"): "execute", ("carry", "out"): "execute", ("try", "out"): "execute",
     ("throw", "away"): "file", ("throw", "out"): "file", ("clear", "out"): "file", ("put", "away"): "file",
     ("write", "up"): "create", ("draw", "up"): "create", ("look", "over"): "analyze", ("go", "over"): "analyze",

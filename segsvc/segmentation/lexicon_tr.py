@@ -19,7 +19,7 @@ _STEMS_BY_TYPE: dict[str, str] = {
         çöz boyutlandır küçült büyüt ayır düzelt kısalt genişlet normalleştir değiştir tercümele çıkart
         aktar süz dök paketle etiketle gruplandır sınıflandır biçimle renklendir vurgula
         bulanıklaştır keskinleştir boya kes grupla kalınlaştır numaralandır hizala ortala girintile
-        seslendir ölçekle""",
+        seslendir ölçekle işaretle tikle""",
     "execute": """çalıştır kur oynat kapat durdur duraklat tıkla bas sustur karart artır arttır azalt kilitle
         bağlan eşleştir güncelle yükselt yenile eşitle ayarla sıfırla öde yazdır çek biçimlendir çıkar
         bağla dağıt sonlandır etkinleştir aktifleştir katıl ayrıl uygula kullan sula besle bekle
@@ -27,7 +27,7 @@ _STEMS_BY_TYPE: dict[str, str] = {
         yinele atla karıştır kaydır yakınlaştır uzaklaştır imzala kirala ısmarla ısıt soğut pişir
         yatır düşür formatla bölümle temizle doldur ilerlet aydınlat parlat çık kapa ayırt bitir
         tamamla sabitle sürükle dokun onar yıka ütüle alçalt dondur sun yansıt eşle tazele hızlandır
-        yavaşlat engelle sat götür ettir yaptır unut hatırla çaldır tara işaretle yıldızla beğen tak
+        yavaşlat engelle sat götür ettir yaptır unut hatırla çaldır tara yıldızla beğen tak
         kaydol oyla bağışla zımbala katla uzat""",
     "summarize": """özetle""",
     "schedule": """hatırlat planla zamanla ertele programla uyandır""",
@@ -97,10 +97,10 @@ COMPOUNDS: dict[tuple[str, str], str] = {
     ("kaydını", "al"): "execute", ("tarifi", "al"): "search", ("tarifini", "al"): "search",
     ("sesli", "not"): "create", ("ekran", "görüntüsü"): "execute",
     ("yeniden", "yükle"): "execute", ("tekrar", "yükle"): "execute", ("bağlantıyı", "kes"): "execute",
-    ("bağlantısını", "kes"): "execute", ("üstünü", "çiz"): "execute", ("üzerini", "çiz"): "execute",
+    ("bağlantısını", "kes"): "execute", ("üstünü", "çiz"): "transform", ("üzerini", "çiz"): "transform",
     ("takipten", "çık"): "execute", ("takibi", "bırak"): "execute", ("engeli", "kaldır"): "execute",
     ("engelini", "kaldır"): "execute", ("sessizden", "çıkar"): "execute", ("havale", "et"): "execute",
-    ("sabitlemeyi", "kaldır"): "execute", ("işareti", "kaldır"): "execute", ("işaretini", "kaldır"): "execute",
+    ("sabitlemeyi", "kaldır"): "execute", ("işareti", "kaldır"): "transform", ("işaretini", "kaldır"): "transform",
     ("check-in", "yap"): "execute", ("yer", "ayır"): "execute",
     ("teslim", "al"): "execute", ("teslim", "et"): "execute", ("park", "et"): "execute",
     ("imza", "at"): "execute", ("oy", "ver"): "execute", ("bağış", "yap"): "execute",
@@ -263,7 +263,8 @@ SCHEDULE_OBJECTS = frozenset({"alarm", "alarmı", "zamanlayıcı", "zamanlayıc�
 #: Stems of objects that make "aç"/"kapat" a device action rather than opening an application.
 DEVICE_STEMS = ("ışık", "lamba", "klima", "ses", "wifi", "wi-fi", "bluetooth", "televizyon", "tv", "ısıtıcı", "fan",
                 "kamera", "mikrofon", "bildirim", "perde", "kapı", "kombi", "priz", "musluk", "vana", "pencere",
-                "garaj", "alarm", "hoparlör", "radyo", "ekran", "bilgisayar", "telefon", "modem", "router")
+                "garaj", "alarm", "hoparlör", "radyo", "ekran", "bilgisayar", "telefon", "modem", "router",
+                "panjur", "jaluzi", "tente", "kepenk")
 DEVICE_OBJECTS = frozenset({"ışık", "ışığı", "ışıkları", "lamba", "lambayı", "lambaları", "klima", "klimayı",
                             "sesi", "sesini", "wifi", "wi-fi", "bluetooth", "televizyonu", "tv", "ısıtıcıyı",
                             "fanı", "bilgisayarı", "telefonu", "ekranı", "kamerayı", "mikrofonu",

@@ -12,7 +12,16 @@ Cues that the verb alone cannot see:
 * "open" / "aç" a door, a light, the sound or Wi-Fi is a device action (``execute``) - but only when the
   device heads the object: "a private window", "gizli bir pencere", "modem ayarlarını" and the camera
   application are opened (``open``);
-* adding to something that exists ("add ten songs to it", "içine ... ekle", "sepete ekle") is ``execute``;
+* adding something into a thing that exists ("add ten songs to it", "add it to the expenses sheet", "attach it
+  to the ticket", "grafiği sunuma ekle", "içine ... ekle") files it there: ``file`` - the one type annotators
+  accept for all of them; adding to a shopping cart, a contact list, a group or a queue ("sepete ekle",
+  "add Ali to the channel") is a service action (``execute``), and to a calendar ``schedule``;
+* marking items ("cross off bread", "flag every transaction over $500", "harcamaları işaretle", "vurgula") edits
+  what they are in: ``transform`` (the verb tables say so);
+* lowering or raising a fixture of the home or the car ("perdeleri indir", "panjurları kaldır", "camı indir")
+  is a device action (``execute``), not a download or a deletion;
+* compiling a document ("compile a list of overdue books") makes it (``create``); compiling code runs a build;
+* "ara" with professionals in the plural ("bölgedeki tesisatçıları ara") looks for them (``search``);
 * picking and choosing ("pick the earliest one", "seç") is ``analyze``, except user-interface selection
   ("select all", "tüm metni seç");
 * showing something as a chart ("show it in a bar chart", "grafikte göster") makes the chart: ``create``;
@@ -31,6 +40,7 @@ from .lexicon_en import SCHEDULE_OBJECTS as EN_SCHEDULE_OBJECTS
 from .lexicon_en import VERB_TYPES, WEEKDAYS
 from .lexicon_tr import COMPOUNDS, DEVICE_OBJECTS, DEVICE_STEMS, STEM_TYPES
 from .lexicon_tr import SCHEDULE_OBJECTS as TR_SCHEDULE_OBJECTS
+from .morphology_tr import noun_forms
 from .protect import DOMAIN, URL, WORD, Token
 
 _EN_SCHEDULING_VERBS = frozenset({"set", "create", "add", "make", "schedule", "book", "put", "start", "plan",
@@ -68,7 +78,20 @@ _QUESTION_WORDS = frozenset({"what", "how", "where", "who", "when", "why", "whic
 _EN_ADJECTIVE_SLOT = frozenset({"the", "a", "an", "my", "our", "your", "their", "his", "her", "its", "this",
                                 "that", "these", "those", "of"})
 _EN_DEVICES = frozenset({"door", "doors", "window", "windows", "garage", "gate", "curtains", "blinds", "valve",
-                         "shutters", "lock", "tap"})
+                         "shutters", "lock", "tap", "shades", "drapes"})
+#: Fixtures one draws (closes) rather than draws a picture of: "draw the curtains".
+_EN_DRAWN = frozenset({"curtains", "curtain", "blinds", "drapes", "shades"})
+#: Verbs that put something into a thing that exists when they have a "to/into/onto" target.
+_EN_ADDING = frozenset({"add", "insert", "append"})
+#: Targets one adds to as a service action, not as filing something into a document or a collection.
+_EN_ACTION_TARGETS = frozenset({"cart", "basket", "trolley", "bag", "wishlist", "watchlist", "favorites",
+                                "favourites", "contacts", "contact", "phonebook", "queue", "channel", "group",
+                                "team", "chat", "allowlist", "whitelist", "blocklist", "blacklist"})
+#: What one compiles as a document ("compile a list") rather than as a build ("compile the project").
+_EN_COMPILED_DOCS = frozenset({"list", "lists", "report", "reports", "summary", "overview", "dossier", "digest",
+                               "playlist", "collection", "bibliography", "roundup", "timeline", "table",
+                               "spreadsheet", "inventory", "portfolio", "checklist", "shortlist", "notes",
+                               "guide", "newsletter", "glossary", "anthology", "compilation", "index"})
 #: Words that may follow "daily" / "weekly" used as an adverb ("back it up daily at 2 am").
 _EN_AFTER_ADVERB = frozenset({"at", "on", "in", "from", "to", "until", "till", "by", "and", "or", "with", "via",
                               "for", "starting", "before", "after", "around", "then", "basis"})
@@ -136,7 +159,7 @@ def _en_after_relative(tokens: list[Token], start: int, k: int) -> bool:
 #: Verbs with an object cue below; any other verb's type is its lexicon type.
 _EN_CUE_HEADS = _EN_SCHEDULING_VERBS | _EN_ASKING | frozenset(
     {"let", "add", "block", "scan", "pick", "choose", "select", "show", "display", "present", "confirm", "start",
-     "check", "rotate", "open", "format", "make", "take"})
+     "check", "rotate", "open", "format", "make", "take", "insert", "append", "draw", "compile"})
 
 
 def english_type(c: Clause, tokens: list[Token]) -> str:
@@ -163,10 +186,13 @@ def english_type(c: Clause, tokens: list[Token]) -> str:
         return "summarize" if any(w in _EN_SUMMARY_NOUNS for w in window[1:4]) else "search"
     if head == "let" and any(tokens[k].low == "know" for k in range(after, end)):
         return "communicate"
-    if head == "add" and vtype == "create":
+    if head in _EN_ADDING and vtype == "create":
         for k in range(after, end):
             if tokens[k].low in ("to", "into", "onto") and k + 1 < end:
-                return "execute"  # "add ten songs to it": adding to something that exists
+                # "add ten songs to it", "add it to the expenses sheet": filed into something that exists;
+                # "add it to my cart", "add Ali to the channel": a service action
+                target = {tokens[m].low for m in range(k + 1, end)}
+                return "execute" if target & _EN_ACTION_TARGETS else "file"
     if head == "block" and any(w in _EN_BLOCK_TIME or w in WEEKDAYS for w in window):
         return "schedule"  # "block two hours for focus time"
     if head == "scan" and " " not in verb:
@@ -197,6 +223,10 @@ def english_type(c: Clause, tokens: list[Token]) -> str:
         return "communicate"
     if head == "take" and any(w in ("notes", "note", "minutes") for w in window[:3]):
         return "create"
+    if head == "draw" and " " not in verb and any(w in _EN_DRAWN for w in window[:3]):
+        return "execute"  # "draw the curtains"
+    if head == "compile" and any(w in _EN_COMPILED_DOCS for w in window):
+        return "create"  # "compile a list of ...": a document is made, nothing is built
     return vtype
 
 
@@ -204,7 +234,7 @@ _TR_RECURRENCE_CUES = _TR_RECURRING_WORDS | _TR_RECURRING_ADJECTIVES | {"her"}
 #: Verbs with an object cue below; any other verb's type is its lexicon type.
 _TR_CUE_HEADS = _TR_SCHEDULING_VERBS | frozenset(
     {"aç", "ekle", "aktar", "seç", "göster", "tara", "başlat", "et", "yaz", "değiştir", "yap", "ver", "koy",
-     "ara", "biçimlendir", "formatla", "anlat", "açıkla", "söyle", "bahset"})
+     "ara", "biçimlendir", "formatla", "anlat", "açıkla", "söyle", "bahset", "indir", "kaldır"})
 #: Media one formats (a disk) as opposed to text or files one reformats.
 _TR_DISK_STEMS = ("disk", "kart", "sürücü", "usb", "bellek", "bölüm", "flash", "ssd", "hdd")
 #: "kısaca anlat", "özetle anlat": telling in brief is summarizing.
@@ -248,10 +278,14 @@ def turkish_type(c: Clause, tokens: list[Token]) -> str:
         if any(w.startswith("takvim") for w in before):
             return "schedule"
         last = before[-1]
-        if last.endswith(("a", "e", "ya", "ye", "na", "ne")) and not last.endswith(("ı", "i")) and len(last) > 3:
-            return "execute"  # "sepete ekle", "sunuma ekle": add to something, not create
-        if any(w in _TR_DATIVE_PRONOUNS or (len(w) > 4 and w.endswith(("ya", "ye", "na", "ne"))) for w in before):
-            return "execute"  # "içine on şarkı ekle", "tabloya bir satır ekle"
+        if (last.endswith(("a", "e", "ya", "ye", "na", "ne")) and not last.endswith(("ı", "i")) and len(last) > 3) \
+                or any(w in _TR_DATIVE_PRONOUNS or (len(w) > 4 and w.endswith(("ya", "ye", "na", "ne")))
+                       for w in before):
+            # "sunuma ekle", "içine on şarkı ekle", "tabloya bir satır ekle": filed into something that exists;
+            # "sepete ekle", "gruba ekle": a service action
+            return "execute" if any(w.startswith(_TR_ACTION_TARGETS) for w in before) else "file"
+    if head in ("indir", "kaldır") and " " not in verb and _tr_fixture(before):
+        return "execute"  # "perdeleri indir", "panjurları kaldır": lower or raise a fixture, not a file
     if head == "aktar" and " " not in verb and any(w in _TR_MONEY or w.startswith(_TR_MONEY_STEMS) for w in before):
         return "execute"  # "Mehmet'e 200 avro aktar": a money transfer
     if head == "seç" and " " not in verb:
@@ -285,6 +319,8 @@ def turkish_type(c: Clause, tokens: list[Token]) -> str:
         return "file"
     if head == "ara" and before:
         obj = tokens[c.verb_pos - 1]
+        if obj.trlow.startswith(_TR_SERVICE_STEMS) and obj.trlow.endswith(("ları", "leri")):
+            return vtype  # "bölgedeki tesisatçıları ara": professionals in the plural are looked for
         if obj.low in _TR_PERSONS or (obj.trlow.startswith(_TR_PERSON_STEMS) and obj.trlow.endswith(_TR_ACC_VOWELS)
                                       and len(obj.trlow) > 3) \
                 or (obj.kind == WORD and obj.text[:1].isupper() and obj.text != obj.core
@@ -296,6 +332,20 @@ def turkish_type(c: Clause, tokens: list[Token]) -> str:
 
 _TR_DATIVE_PRONOUNS = frozenset({"içine", "ona", "buna", "şuna", "onlara", "bunlara", "oraya", "buraya",
                                  "üstüne", "üzerine", "sonuna", "başına", "altına"})
+#: Dative targets that make "ekle" a service action: a cart, a contact list, a group, a queue.
+_TR_ACTION_TARGETS = ("sepet", "rehber", "kişiler", "grub", "grup", "kanal", "ekib", "ekip", "sohbet", "favori",
+                      "sıraya", "kuyruğ", "istek")
+#: Fixtures of a home or a car that are lowered and raised ("perdeleri indir", "camı indir"): the stem,
+#: its plural and its accusative or possessive forms (not "story", not "cami").
+_TR_FIXTURE_STEMS = (("perde", ""), ("panjur", ""), ("stor", ""), ("jaluzi", ""), ("tente", ""), ("kepenk", "kepeng"),
+                     ("güneşlik", "güneşliğ"), ("cam", ""), ("pencere", ""))
+_TR_FIXTURES = frozenset({stem for stem, _ in _TR_FIXTURE_STEMS} | {
+    form for stem, soft in _TR_FIXTURE_STEMS for form in noun_forms(stem, soft)
+    if form.endswith(("ı", "i", "u", "ü", "lar", "ler"))})
+#: Professionals one looks for in the plural ("tesisatçıları ara") but calls in the singular ("dişçiyi ara").
+_TR_SERVICE_STEMS = ("dişçi", "avukat", "muhasebeci", "tesisatçı", "elektrikçi", "çilingir", "veteriner",
+                     "kuaför", "berber", "emlakçı", "teknisyen", "tamirci", "usta", "doktor", "nakliyeci",
+                     "boyacı", "marangoz", "bakıcı", "terzi", "fotoğrafçı")
 _TR_MONEY = frozenset({"tl", "lira", "avro", "euro", "dolar", "sterlin", "para", "parayı", "$", "€", "₺"})
 _TR_MONEY_STEMS = ("lira", "avro", "euro", "dolar", "sterlin", "tl'", "kuruş")
 _TR_UI_SELECTION = frozenset({"tümünü", "hepsini", "tümü", "hepsi", "metni", "satırı", "satırları", "sütunu",
@@ -335,6 +385,16 @@ def _tr_device(before: list[str]) -> bool:
         if k > 0 and before[k - 1] in _TR_NEW_THING:
             continue
         return True
+    return False
+
+
+def _tr_fixture(before: list[str]) -> bool:
+    """Is the object a fixture ("salonun perdelerini", "arabanın camlarını") rather than something named
+    after one ("perde kataloğunu": the catalogue heads the object)?"""
+    for k, w in enumerate(before):
+        if w in _TR_FIXTURES and not any(v.endswith(_TR_POSSESSED) and v not in _TR_FIXTURES
+                                         for v in before[k + 1:]):
+            return True
     return False
 
 

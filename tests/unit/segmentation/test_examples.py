@@ -28,7 +28,7 @@ def _load(name: str) -> list[dict[str, Any]]:
 
 def _cases() -> list[Any]:
     out = []
-    for name in ("shared_examples.jsonl", "corpus.jsonl", "holdout2.jsonl", "holdout3.jsonl"):
+    for name in ("shared_examples.jsonl", "corpus.jsonl", "holdout2.jsonl", "holdout3.jsonl", "holdout4.jsonl"):
         for n, case in enumerate(_load(name)):
             out.append(pytest.param(case, id=f"{name.split('.')[0]}:{case.get('id', n)}"))
     return out

@@ -167,7 +167,7 @@ TYPED = [
     ("Open the bedroom window and close the blinds", ["execute", "execute"]),
     ("Calculate the average daily spending and show it in a bar chart", ["analyze", "create"]),
     ("Back up the photos folder daily at 2 am", ["schedule"]),
-    ("Add ten photos to the album, then share it with Mia", ["execute", "communicate"]),
+    ("Add ten photos to the album, then share it with Mia", ["file", "communicate"]),  # filed into the album
     ("Choose the cheapest option and buy it", ["analyze", "execute"]),
     ("Select all the text and copy it", ["execute", "file"]),
     ("Scan the document and email it to the accountant", ["execute", "communicate"]),
@@ -183,7 +183,7 @@ TYPED = [
     ("Yatak odasının penceresini aç ve perdeleri kapat", ["execute", "execute"]),
     ("Hız testini yap ve sonucu kaydet", ["analyze", "file"]),
     ("Sistem güncellemesini yap, ardından bilgisayarı yeniden başlat", ["execute", "execute"]),
-    ("İçine iki fotoğraf ekle ve sunumu kaydet", ["execute", "file"]),
+    ("İçine iki fotoğraf ekle ve sunumu kaydet", ["file", "file"]),
     ("Veriyi bir çizgi grafikle göster", ["create"]),
     ("Belgeyi tara ve muhasebeciye e-postayla gönder", ["execute", "communicate"]),
     ("Bilgisayarımı virüslere karşı tara", ["analyze"]),
@@ -206,6 +206,26 @@ TYPED = [
     ("USB belleği biçimlendir", ["execute"]),
     ("Çalışırken 25 dakikalık odak zamanlayıcısı kur", ["schedule"]),
     ("Extract the amounts and add them up", ["transform", "analyze"]),
+    # adding into something that exists files it there; a cart, a group or a calendar keep their own task
+    ("Insert the chart into the report and append the totals to the log", ["file", "file"]),
+    ("Add milk to my cart and add Ali to the project channel", ["execute", "execute"]),
+    ("Add a title", ["create"]),
+    ("Grafiği sunuma ekle, ardından Ali'yi gruba ekle", ["file", "execute"]),
+    # marking items edits the list they are in
+    ("Mark the three emails as read and flag the invoice", ["transform", "transform"]),
+    ("Tick off eggs", ["transform"]),
+    ("Faturayı işaretle ve ikinci satırın üstünü çiz", ["transform", "transform"]),
+    # lowering or raising a fixture is a device action; a file is downloaded
+    ("Salonun perdelerini yarıya kadar indir", ["execute"]),
+    ("Panjurları kaldır ve arabanın camlarını indir", ["execute", "execute"]),
+    ("Perde kataloğunu indir", ["file"]),
+    ("Panjurları aç", ["execute"]),
+    ("Draw the curtains and draw a map of the garden", ["execute", "create"]),
+    # compiling a document makes it; compiling code builds it
+    ("Compile a reading list on Stoicism and compile the project", ["create", "execute"]),
+    # professionals in the plural are looked for, one of them is called
+    ("Yakındaki elektrikçileri ara", ["search"]),
+    ("Elektrikçiyi ara", ["communicate"]),
 ]
 
 
