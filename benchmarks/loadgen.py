@@ -13,8 +13,8 @@ import aiohttp
 
 
 async def _worker(session: aiohttp.ClientSession, url: str, body: bytes, deadline: float,
-                  latencies: list[float], errors: list[int]) -> None:
-    headers = {"Content-Type": "application/json"}
+                  latencies: list[float], errors: list[int], extra: dict[str, str] | None = None) -> None:
+    headers = {"Content-Type": "application/json", **(extra or {})}
     while time.perf_counter() < deadline:
         started = time.perf_counter()
         async with session.post(url, data=body, headers=headers) as resp:
@@ -24,14 +24,16 @@ async def _worker(session: aiohttp.ClientSession, url: str, body: bytes, deadlin
         latencies.append(time.perf_counter() - started)
 
 
-async def run(url: str, body: bytes, *, connections: int = 16, seconds: float = 5.0) -> dict[str, float]:
+async def run(url: str, body: bytes, *, connections: int = 16, seconds: float = 5.0,
+              headers: dict[str, str] | None = None) -> dict[str, float]:
     latencies: list[float] = []
     errors: list[int] = []
     connector = aiohttp.TCPConnector(limit=connections)
     async with aiohttp.ClientSession(connector=connector) as session:
         started = time.perf_counter()
         deadline = started + seconds
-        await asyncio.gather(*(_worker(session, url, body, deadline, latencies, errors) for _ in range(connections)))
+        await asyncio.gather(*(_worker(session, url, body, deadline, latencies, errors, headers)
+                               for _ in range(connections)))
         elapsed = time.perf_counter() - started
     latencies.sort()
     return {"rps": len(latencies) / elapsed, "p50_ms": latencies[len(latencies) // 2] * 1000,

@@ -68,10 +68,13 @@ def _start(cmd: list[str], port: int, env: dict[str, str]) -> subprocess.Popen[b
     return proc
 
 
-def _wrk(url: str, body: str, seconds: int, connections: int) -> dict[str, float]:
+def _wrk(url: str, body: str, seconds: int, connections: int,
+         headers: dict[str, str] | None = None) -> dict[str, float]:
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
         script.write('wrk.method = "POST"\nwrk.headers["Content-Type"] = "application/json"\n'
                      f"wrk.body = {json.dumps(body)}\n")
+        for name, value in (headers or {}).items():
+            script.write(f"wrk.headers[{json.dumps(name)}] = {json.dumps(value)}\n")
     out = subprocess.run(_pin(1) + ["wrk", "-t1", f"-c{connections}", f"-d{seconds}s", "--latency", "-s", script.name,
                                     url], capture_output=True, text=True, check=True).stdout
     os.unlink(script.name)
@@ -87,12 +90,13 @@ def _wrk(url: str, body: str, seconds: int, connections: int) -> dict[str, float
     return {"rps": rps, "p50_ms": ms("50"), "p99_ms": ms("99"), "errors": float(non2xx.group(1)) if non2xx else 0.0}
 
 
-def measure(url: str, body: str, seconds: int, connections: int, use_wrk: bool) -> dict[str, float]:
+def measure(url: str, body: str, seconds: int, connections: int, use_wrk: bool,
+            headers: dict[str, str] | None = None) -> dict[str, float]:
     if use_wrk:
-        _wrk(url, body, 1, connections)  # warm-up
-        return _wrk(url, body, seconds, connections)
-    asyncio.run(loadgen.run(url, body.encode(), connections=connections, seconds=1))
-    return asyncio.run(loadgen.run(url, body.encode(), connections=connections, seconds=seconds))
+        _wrk(url, body, 1, connections, headers)  # warm-up
+        return _wrk(url, body, seconds, connections, headers)
+    asyncio.run(loadgen.run(url, body.encode(), connections=connections, seconds=1, headers=headers))
+    return asyncio.run(loadgen.run(url, body.encode(), connections=connections, seconds=seconds, headers=headers))
 
 
 def engine_figures(repeat: int) -> dict[str, dict[str, float]]:
@@ -121,6 +125,10 @@ def main() -> int:
     parser.add_argument("--engine-repeat", type=int, default=2000)
     parser.add_argument("--no-http", action="store_true")
     parser.add_argument("--no-grpc", action="store_true", help="skip the gRPC-versus-HTTP comparison")
+    parser.add_argument("--orchestrator-down", action="store_true",
+                        help="also measure engine=llm with the AI Orchestrator refusing connections against rules only")
+    parser.add_argument("--auth", action="store_true",
+                        help="also measure segsvc with RS256 bearer auth on (JWKS served by this process)")
     args = parser.parse_args()
 
     print("== engine (in-process, no HTTP) ==")
@@ -163,12 +171,18 @@ def main() -> int:
     finally:
         seg.send_signal(signal.SIGTERM)
         seg.wait(20)
+    if args.auth:
+        results["auth"] = _auth_run(seg_env, body, args.seconds, args.connections, use_wrk)
     for name, r in results.items():
         print(f"{name:>7}: {r['rps']:9.0f} req/s   p50 {r['p50_ms']:6.2f} ms   p99 {r['p99_ms']:6.2f} ms"
               f"   non-2xx {int(r['errors'])}")
     ratio = results["segsvc"]["rps"] / results["bare"]["rps"]
     print(f"ratio segsvc/bare throughput: {ratio:.2f} (target >= 0.30); segsvc p99 {results['segsvc']['p99_ms']:.2f} ms "
           f"(target <= 10 ms)")
+    if args.auth:
+        auth_ratio = results["auth"]["rps"] / results["segsvc"]["rps"]
+        print(f"ratio RS256-auth/auth-off throughput: {auth_ratio:.2f} (target >= 0.75); every request carries "
+              f"the same bearer token, verified once and then served from the verified-token cache")
     if not args.no_grpc:
         print(f"== gRPC unary Segment vs HTTP on the same segsvc process: same command, {args.connections} "
               f"connections, one call in flight each, {args.seconds}s; both loads by the same kind of Python "
@@ -178,7 +192,25 @@ def main() -> int:
                   f"   errors {int(r['errors'])}")
         grpc_ratio = grpc_results["gRPC"]["rps"] / grpc_results["HTTP"]["rps"]
         print(f"ratio gRPC/HTTP throughput: {grpc_ratio:.2f} (target >= 1.00)")
+    if args.orchestrator_down:
+        _orchestrator_down_run(seg_env, args.seconds, args.connections, use_wrk)
     return 0
+
+
+def _auth_run(seg_env: dict[str, str], body: str, seconds: int, connections: int, use_wrk: bool) -> dict[str, float]:
+    """segsvc again, same settings plus RS256 auth, loaded the same way with a bearer token on every request."""
+    from benchmarks.auth import AuthBench
+
+    port, grpc_port = _free_port(), _free_port()
+    with AuthBench() as auth:
+        env = {**seg_env, **auth.env, "SEGSVC_HTTP__PORT": str(port), "SEGSVC_GRPC__PORT": str(grpc_port)}
+        seg = _start([sys.executable, "-m", "segsvc", "serve"], port, env)
+        try:
+            return measure(f"http://127.0.0.1:{port}/api/v1/segment", body, seconds, connections, use_wrk,
+                           auth.headers)
+        finally:
+            seg.send_signal(signal.SIGTERM)
+            seg.wait(20)
 
 
 def _python_load(args: list[str], env: dict[str, str]) -> dict[str, float]:
@@ -186,6 +218,41 @@ def _python_load(args: list[str], env: dict[str, str]) -> dict[str, float]:
     out = subprocess.run(_pin(1) + [sys.executable, "-m", "benchmarks.grpc_load", *args], env=env, cwd=ROOT,
                          capture_output=True, text=True, check=True).stdout
     return dict(json.loads(out.strip().splitlines()[-1]))
+
+
+def _orchestrator_down_run(seg_env: dict[str, str], seconds: int, connections: int, use_wrk: bool) -> None:
+    """``--orchestrator-down``: engine=llm while the AI Orchestrator refuses connections, against engine=rules.
+
+    One segsvc process with ``peers.ai_orchestrator.url`` on a closed port and the default breaker (5 failures,
+    30 s). A second of engine=llm load opens the breaker first; then both bodies are measured the same way.
+    Once open, an llm request costs the rules engine plus a refused breaker check: p99 should stay within 2x.
+    """
+    import urllib.request
+
+    port, grpc_port, closed = _free_port(), _free_port(), _free_port()
+    env = {**seg_env, "SEGSVC_HTTP__PORT": str(port), "SEGSVC_GRPC__PORT": str(grpc_port),
+           "SEGSVC_PEERS__AI_ORCHESTRATOR__URL": f"http://127.0.0.1:{closed}"}
+    url = f"http://127.0.0.1:{port}/api/v1/segment"
+    rules_body = json.dumps({"command": COMMAND_EN, "engine": "rules"})
+    llm_body = json.dumps({"command": COMMAND_EN, "engine": "llm"})
+    seg = _start([sys.executable, "-m", "segsvc", "serve"], port, env)
+    try:
+        rules = measure(url, rules_body, seconds, connections, use_wrk)
+        opening = asyncio.run(loadgen.run(url, llm_body.encode(), connections=connections, seconds=1))
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/api/v1/admin/peers", timeout=5) as response:
+            state = json.loads(response.read())["peers"]["ai_orchestrator"]["breaker"]["state"]
+        llm = measure(url, llm_body, seconds, connections, use_wrk)
+    finally:
+        seg.send_signal(signal.SIGTERM)
+        seg.wait(20)
+    print(f"== orchestrator down: engine=llm with the AI Orchestrator refusing connections vs engine=rules, same "
+          f"process, {connections} connections, {seconds}s each; breaker {state} after 1s of llm load "
+          f"({int(opening['requests'])} requests, {int(opening['errors'])} non-2xx) ==")
+    for name, r in (("rules", rules), ("llm/down", llm)):
+        print(f"{name:>8}: {r['rps']:9.0f} req/s   p50 {r['p50_ms']:6.2f} ms   p99 {r['p99_ms']:6.2f} ms"
+              f"   non-2xx {int(r['errors'])}")
+    print(f"ratio llm-down/rules p99: {llm['p99_ms'] / rules['p99_ms']:.2f} (target <= 2.00); non-2xx with the "
+          f"orchestrator down: {int(llm['errors'] + opening['errors'])} (target 0)")
 
 
 if __name__ == "__main__":

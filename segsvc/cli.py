@@ -1,4 +1,4 @@
-"""``segsvc`` command line: serve, segment one command, show the configuration."""
+"""``segsvc`` command line: serve, segment one command, show the configuration, decrypt an archived document."""
 
 from __future__ import annotations
 
@@ -34,7 +34,40 @@ def _parser() -> argparse.ArgumentParser:
 
     cfg = sub.add_parser("config", help="print the effective configuration with each key's source")
     cfg.add_argument("--json", action="store_true", help="JSON instead of a table")
+
+    dec = sub.add_parser("decrypt", help="print the JSON inside an archived JWE document (security.encryption.*)")
+    dec.add_argument("file", nargs="?", default="-", help="file holding the JWE compact string; - or none: stdin")
+    dec.add_argument("--key-file", help="the key: dir's 32-byte key, or RSA-OAEP-256's PEM private key "
+                                        "(default: security.encryption.private_key_file or .key_file)")
+    dec.add_argument("--algorithm", choices=["dir", "RSA-OAEP-256"], help="overrides security.encryption.algorithm")
     return parser
+
+
+def _decrypt(args: argparse.Namespace) -> int:
+    """``segsvc decrypt``: one archived document back to JSON, for an operator holding the key."""
+    from segsvc.security.jwe import JweDecryptError, JweKeyError, decrypt_document
+
+    config = load_config(_environ(args)).settings.security.encryption
+    update: dict[str, object] = {}
+    if args.algorithm:
+        update["algorithm"] = args.algorithm
+    if args.key_file:
+        update.update(key_file=None, key=None, private_key_file=None)
+        update["private_key_file" if (args.algorithm or config.algorithm) == "RSA-OAEP-256" else "key_file"] = \
+            args.key_file
+    config = config.model_copy(update=update)
+    try:
+        text = sys.stdin.read() if args.file == "-" else open(args.file, encoding="ascii").read()
+    except (OSError, UnicodeDecodeError) as exc:
+        print(f"segsvc: cannot read {args.file}: {exc}", file=sys.stderr)
+        return 2
+    try:
+        doc = decrypt_document(text, config)
+    except (JweKeyError, JweDecryptError) as exc:
+        print(f"segsvc: {exc}", file=sys.stderr)
+        return 1
+    print(json.dumps(doc, ensure_ascii=False, indent=2))
+    return 0
 
 
 def _environ(args: argparse.Namespace) -> dict[str, str]:
@@ -81,6 +114,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             ok, doc = asyncio.run(_segment_once(args))
             print(json.dumps(doc, ensure_ascii=False, indent=2), file=sys.stdout if ok else sys.stderr)
             return 0 if ok else 1
+        if args.command == "decrypt":
+            return _decrypt(args)
         if args.command == "config":
             described = load_config(_environ(args)).describe(redact=True)
             if args.json:

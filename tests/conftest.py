@@ -16,6 +16,9 @@ from typing import Any
 
 import pytest
 
+# Fixtures shared across test modules that live beside their helpers.
+pytest_plugins = ["tests.support.security"]
+
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "tests" / "data"
 

@@ -104,6 +104,11 @@ class BreakersSettings(_Section):
     archive: BreakerSettings = Field(default_factory=BreakerSettings)
 
 
+class SamplingSettings(_Section):
+    temperature: float | None = Field(None, ge=0.0, le=2.0)
+    max_tokens: int | None = Field(None, ge=1)
+
+
 class LlmSettings(_Section):
     model: str = "alt-las-segmenter"
     allowed_models: StrList = Field(default_factory=list)
@@ -115,6 +120,10 @@ class LlmSettings(_Section):
     cache_size: int = Field(1024, ge=0, description="LLM answers kept (command, model, mode, persona); 0 disables")
     cache_ttl: Duration = Field(3600.0, description="how long a cached LLM answer is reused")
     models_ttl: Duration = Field(60.0, description="how long the orchestrator's GET /v1/models answer is cached")
+    modes: dict[Literal["Normal", "Dream", "Explore", "Chaos"], SamplingSettings] = Field(
+        default_factory=dict, description='temperature and/or max_tokens per mode instead of the two above, e.g. '
+                                          '{"Dream": {"temperature": 0.8}}; per configuration profile through '
+                                          'config/segmentation-service,<profile>/engine/llm/...')
 
 
 class EngineSettings(_Section):
@@ -139,6 +148,7 @@ DEFAULT_ROUTE_POLICY = {
     "GET /api/v1/jobs/{job_id}": "jobs:read",
     "GET /api/v1/jobs/{job_id}/events": "jobs:read",
     "DELETE /api/v1/jobs/{job_id}": "segment:write",
+    "POST /api/v1/runner/callbacks/{job_id}": "authenticated",  # the Runner Service's own token
     "GET /api/v1/info": "authenticated",
     "GET /api/v1/admin/config": "admin",
     "GET /api/v1/admin/peers": "admin",
@@ -258,6 +268,13 @@ class CorsSettings(_Section):
                                                              "WWW-Authenticate"])
     allow_credentials: bool = False
     max_age: Duration = 600.0
+
+    @model_validator(mode="after")
+    def _no_wildcard_with_credentials(self) -> CorsSettings:
+        """Reflecting any origin with credentials would let every site call the API as the user."""
+        if self.allow_credentials and "*" in self.allowed_origins:
+            raise ValueError("security.cors.allow_credentials cannot be combined with the '*' origin")
+        return self
 
 
 class TlsSettings(_Section):
@@ -414,7 +431,7 @@ class Settings(_Section):
 
 # Settings an instance can take live from Consul KV; everything else is read at start-up only and a KV
 # change to it is reported as needing a restart.
-DYNAMIC_PREFIXES = ("log_level", "engine.", "breakers.", "limits.", "http.access_log", "shutdown.",
+DYNAMIC_PREFIXES: tuple[str, ...] = ("log_level", "engine.", "breakers.", "limits.", "http.access_log", "shutdown.",
                     "security.jwt.leeway", "security.policy.", "security.rate_limit.", "security.limits.",
                     "security.cors.", "security.trusted_proxies", "security.metrics_require_auth")
 # Outbound calls, archive delivery and runner dispatch retries (peers, DESIGN §7) tune live as well.

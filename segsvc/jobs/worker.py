@@ -23,6 +23,7 @@ from segsvc.service.errors import ServiceError, problem_body
 from segsvc.service.health import Health
 
 log = logging.getLogger(__name__)
+# Takes a "segmented" job with dispatch set and moves it on itself (dispatched, failed, or kept waiting).
 Dispatcher = Callable[[Job], Awaitable[None]]
 
 
@@ -139,10 +140,9 @@ class JobWorker:
             await self.jobs.change(job.job_id, lambda j: advance(
                 j, "failed", instance_id=me, detail=detail, error=problem) if j.status == "segmented" else None)
             return
+        # The dispatcher owns the job from here (segsvc.dispatch): it records "dispatched", fails the job when
+        # the Runner refuses it, or leaves it "segmented" and retries the hand-over while the Runner is away.
         await self.dispatcher(job)
-        detail = "handed to the Runner Service"
-        await self.jobs.change(job.job_id, lambda j: advance(
-            j, "dispatched", instance_id=me, detail=detail) if j.status == "segmented" else None)
 
     async def _give_up(self, job: Job, attempt: int) -> None:
         detail = f"delivered {attempt - 1} times without finishing (jobs.max_deliveries)"

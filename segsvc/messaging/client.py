@@ -57,6 +57,13 @@ class NatsClient:
         return self._js
 
     @property
+    def core(self) -> Client:
+        """The plain NATS connection, for core subscriptions (nats-py restores them after a reconnect)."""
+        if self._nc is None:
+            raise MessagingUnavailable("not connected to NATS yet")
+        return self._nc
+
+    @property
     def connected(self) -> bool:
         return self._nc is not None and self._nc.is_connected and self._ready is not None and self._ready.is_set()
 

@@ -46,6 +46,42 @@ class Metrics:
                                      ["backend", "status"], registry=r)
         self.jobs_in_flight = Gauge("segsvc_jobs_in_flight", "Jobs this instance is working on.", registry=r)
         self.job_callbacks = Counter("segsvc_job_callbacks", "Job callback POSTs.", ["outcome"], registry=r)
+        self.auth_rejections = Counter("segsvc_auth_rejections", "Requests refused by authentication, permission "
+                                       "or rate limit.", ["transport", "reason"], registry=r)
+        self._peer_metrics(r)
+
+    def _peer_metrics(self, r: CollectorRegistry) -> None:
+        """Outbound calls to the peers, the LLM engine, the archive and runner dispatch (DESIGN §7)."""
+        self.peer_requests = Counter("segsvc_peer_requests", "Attempts of outbound calls, by peer and outcome "
+                                     "(ok, rejected, unavailable, timeout, invalid_answer, breaker_open, ...).",
+                                     ["peer", "outcome"], registry=r)
+        self.peer_latency = Histogram("segsvc_peer_request_duration_seconds", "Latency of one outbound attempt.",
+                                      ["peer"], buckets=LATENCY_BUCKETS, registry=r)
+        self.peer_retries = Counter("segsvc_peer_retries", "Outbound attempts repeated after a safe failure.",
+                                    ["peer"], registry=r)
+        self.peer_breaker_state = Gauge("segsvc_peer_breaker_state", "Circuit breaker per peer: 0 closed, "
+                                        "1 half-open, 2 open.", ["peer"], registry=r)
+        self.peer_breaker_opened = Counter("segsvc_peer_breaker_opened", "Times a peer's breaker opened.",
+                                           ["peer"], registry=r)
+        self.peer_in_flight = Gauge("segsvc_peer_requests_in_flight", "Outbound calls in flight.", ["peer"],
+                                    registry=r)
+        self.engine_fallbacks = Counter("segsvc_engine_fallbacks", "Segmentations answered by the rules engine "
+                                        "because the LLM could not (reason: the failure's outcome).",
+                                        ["reason"], registry=r)
+        self.llm_cache = Counter("segsvc_llm_cache", "LLM answer cache lookups.", ["result"], registry=r)
+        self.archive_records = Counter("segsvc_archive_records", "Archive records by what happened to them "
+                                       "(jetstream, http, spilled, outbox_delivered, dropped, dead_letter).",
+                                       ["outcome"], registry=r)
+        self.archive_outbox = Gauge("segsvc_archive_outbox_records", "Records waiting in the on-disk outbox.",
+                                    registry=r)
+        self.archive_queue = Gauge("segsvc_archive_queue_records", "Records waiting in the in-memory hand-off "
+                                   "queue.", registry=r)
+        self.runner_dispatches = Counter("segsvc_runner_dispatches", "Attempts to hand a job to the Runner "
+                                         "Service (accepted, rejected, deferred, given_up).", ["outcome"],
+                                         registry=r)
+        self.runner_progress = Counter("segsvc_runner_progress", "Progress reports from the Runner Service "
+                                       "(source: nats or http; result: applied, ignored, unknown_job).",
+                                       ["source", "result"], registry=r)
 
     def render(self) -> bytes:
         return generate_latest(self.registry)

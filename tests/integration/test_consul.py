@@ -316,3 +316,24 @@ def test_policy_file_is_least_privilege() -> None:
     text = Path(ROOT / "consul" / "segsvc-policy.hcl").read_text()
     assert 'service "segmentation-service"' in text and 'key_prefix "config/segmentation-service"' in text
     assert '"write"' in text and json.dumps("write") in text
+
+
+async def test_stays_passing_for_minutes(double: ConsulDouble, consul_runtime: Any) -> None:
+    """Two minutes at a 1 s TTL (120 TTLs): the check never leaves passing while the instance serves."""
+    runtime = await consul_runtime(SEGSVC_CONSUL__TTL="1s")
+    try:
+        await eventually(lambda: health(double), timeout=2)
+        check_id = runtime.registration.check_id
+        started = time.monotonic()
+        samples = 0
+        async with aiohttp.ClientSession() as s:
+            while time.monotonic() - started < 120:
+                assert double.checks()[check_id]["Status"] == "passing"
+                async with s.post(f"http://127.0.0.1:{runtime.http_port}/api/v1/segment",
+                                  json={"command": "Takvimi aç"}) as r:
+                    assert r.status == 200
+                samples += 1
+                await asyncio.sleep(0.25)
+        assert samples > 300
+    finally:
+        await runtime.stop()

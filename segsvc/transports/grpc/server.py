@@ -19,6 +19,9 @@ from segsvc.config.store import ConfigStore
 from segsvc.jobs.service import JobService
 from segsvc.lifecycle import Stage
 from segsvc.observability.metrics import Metrics
+from segsvc.security import Security
+from segsvc.security.grpc_auth import GrpcAuthInterceptor
+from segsvc.security.tls import grpc_server_credentials
 from segsvc.service.health import Health
 from segsvc.service.segmentation import SegmentationService
 from segsvc.transports.grpc.health import ReadinessHealthServicer
@@ -31,13 +34,14 @@ log = logging.getLogger("segsvc")
 SERVICE_NAME = pb.DESCRIPTOR.services_by_name["Segmentation"].full_name
 HEALTH_NAME = health_pb2.DESCRIPTOR.services_by_name["Health"].full_name
 REFLECTION_V1 = "grpc.reflection.v1.ServerReflection"
-# A hard ceiling for gRPC itself; the live limit (limits.max_body_bytes) is enforced per call below it.
+# A hard ceiling for gRPC itself; the live limit (limits.max_body_bytes, lowered per role) is enforced per call below it.
 HARD_MESSAGE_CEILING = 16 * 1024 * 1024
 
 
-def interceptors(metrics: Metrics) -> list[grpc.aio.ServerInterceptor]:
-    """The interceptor chain, outermost first (authentication goes in front of the context interceptor)."""
-    return [ContextInterceptor(metrics)]
+def interceptors(metrics: Metrics, security: Security | None = None) -> list[grpc.aio.ServerInterceptor]:
+    """The interceptor chain, outermost first. Authentication runs inside the context interceptor, so a refusal
+    carries the request id and rich status and is counted like any other call."""
+    return [ContextInterceptor(metrics), *([GrpcAuthInterceptor(security)] if security is not None else [])]
 
 
 class GrpcServer:
@@ -45,7 +49,8 @@ class GrpcServer:
     stage: Stage = "server"
 
     def __init__(self, service: SegmentationService, jobs: JobService, config: ConfigStore, metrics: Metrics,
-                 health: Health) -> None:
+                 health: Health, *, security: Security | None = None) -> None:
+        self.security = security
         self.service = service
         self.jobs = jobs
         self.config = config
@@ -56,7 +61,7 @@ class GrpcServer:
 
     async def start(self) -> None:
         settings = self.config.settings
-        server = grpc.aio.server(interceptors=interceptors(self.metrics), options=[
+        server = grpc.aio.server(interceptors=interceptors(self.metrics, self.security), options=[
             ("grpc.max_receive_message_length", HARD_MESSAGE_CEILING),
             ("grpc.max_send_message_length", HARD_MESSAGE_CEILING),
             ("grpc.so_reuseport", 0),  # a port already taken must fail, not be shared silently
@@ -72,13 +77,17 @@ class GrpcServer:
                 request_deserializer=reflection_pb2.ServerReflectionRequest.FromString,
                 response_serializer=reflection_pb2.ServerReflectionResponse.SerializeToString)}),))
         address = f"{settings.grpc.host}:{settings.grpc.port}"
+        credentials = grpc_server_credentials(settings.security.tls)  # TLS (and mTLS) when certificates are set
         try:
-            self._port = server.add_insecure_port(address)
+            if credentials is None:
+                self._port = server.add_insecure_port(address)
+            else:
+                self._port = server.add_secure_port(address, credentials)
         except RuntimeError as exc:
             raise OSError(f"cannot listen for gRPC on {address}: {exc}") from None
         await server.start()
         self._server = server
-        log.info("serving gRPC", extra={"address": f"{settings.grpc.host}:{self._port}"})
+        log.info("serving gRPC", extra={"address": f"{settings.grpc.host}:{self._port}", "tls": credentials is not None})
 
     @property
     def port(self) -> int:

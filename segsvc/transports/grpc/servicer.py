@@ -16,6 +16,7 @@ from segsvc.config.settings import LimitsSettings
 from segsvc.config.store import ConfigStore
 from segsvc.jobs.service import JobService, check_idempotency_key
 from segsvc.models.document import to_runner
+from segsvc.security.limits import effective_limits
 from segsvc.service.errors import ServiceError
 from segsvc.service.segmentation import SegmentationService
 from segsvc.transports.grpc import convert
@@ -60,11 +61,11 @@ class SegmentationServicer(pb_grpc.SegmentationServicer):
         return convert.document_message(await self.service.segment(request))
 
     async def Segment(self, request: pb.SegmentRequest, context: grpc.aio.ServicerContext) -> pb.AltDocument:
-        return await self._document(request, self.config.settings.limits)
+        return await self._document(request, effective_limits(self.config.settings))
 
     async def SegmentBatch(self, request: pb.SegmentBatchRequest,
                            context: grpc.aio.ServicerContext) -> pb.SegmentBatchResponse:
-        limits = self.config.settings.limits
+        limits = effective_limits(self.config.settings)
         check_size(request, limits)
         if len(request.items) > limits.max_batch:
             raise TooLarge(f"items: {len(request.items)} items, over the limit of {limits.max_batch} "
@@ -88,7 +89,7 @@ class SegmentationServicer(pb_grpc.SegmentationServicer):
                             context: grpc.aio.ServicerContext) -> AsyncIterator[pb.SegmentResult]:
         index = 0
         async for message in request_iterator:
-            limits = self.config.settings.limits
+            limits = effective_limits(self.config.settings)
             try:
                 yield pb.SegmentResult(index=index, document=await self._document(message, limits))
             except ServiceError as exc:
@@ -96,7 +97,7 @@ class SegmentationServicer(pb_grpc.SegmentationServicer):
             index += 1
 
     async def SubmitJob(self, request: pb.SubmitJobRequest, context: grpc.aio.ServicerContext) -> pb.Job:
-        limits = self.config.settings.limits
+        limits = effective_limits(self.config.settings)
         check_size(request, limits)
         check_command(request.command, limits)
         if request.HasField("idempotency_key"):

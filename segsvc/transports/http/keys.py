@@ -7,6 +7,8 @@ from aiohttp import web
 from segsvc.config.store import ConfigStore
 from segsvc.discovery.peers import PeerDirectory
 from segsvc.observability.metrics import Metrics
+from segsvc.peers import PeerClients
+from segsvc.security import Security
 from segsvc.service.health import Health
 from segsvc.service.segmentation import SegmentationService
 
@@ -16,3 +18,5 @@ METRICS = web.AppKey("metrics", Metrics)
 HEALTH = web.AppKey("health", Health)
 OPENAPI = web.AppKey("openapi", bytes)
 PEER_DIRECTORY = web.AppKey("peers", PeerDirectory)
+SECURITY = web.AppKey("security", Security)
+PEER_CLIENTS = web.AppKey("peer_clients", PeerClients)

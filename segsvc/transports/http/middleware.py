@@ -1,7 +1,8 @@
-"""The one HTTP middleware: request id, trace context, errors as problems, metrics and the access log.
+"""The one HTTP middleware: request id, trace context, security, errors as problems, metrics, access log.
 
 Kept as a single function because it runs on every request: each extra middleware layer costs a
-coroutine frame and a closure on the hot path.
+coroutine frame and a closure on the hot path. Security is a step inside it: gateway headers only when
+trusted proxies are configured, and for routes the policy leaves ``public`` no token work at all.
 """
 
 from __future__ import annotations
@@ -17,9 +18,12 @@ from opentelemetry.trace import SpanKind
 from segsvc.observability.logging import request_id_var, trace_id_var
 from segsvc.observability.metrics import Metrics
 from segsvc.observability.tracing import format_trace_id, propagator, tracer
+from segsvc.security.policy import PUBLIC
+from segsvc.security.principal import principal_var
 from segsvc.service.errors import ServiceError
-from segsvc.transports.http.keys import CONFIG, METRICS
+from segsvc.transports.http.keys import CONFIG, METRICS, SECURITY
 from segsvc.transports.http.problem import error_response, from_http_exception, problem_response
+from segsvc.transports.http.security import apply_forwarded, harden, preflight
 
 log = logging.getLogger("segsvc.access")
 _VALID_REQUEST_ID = re.compile(r"^[\w.:@/+=-]{1,128}$")
@@ -40,6 +44,10 @@ async def request_context(request: web.Request, handler: web.RequestHandler) -> 
     request_id = incoming if incoming and _VALID_REQUEST_ID.match(incoming) else uuid.uuid4().hex
     rid_token = request_id_var.set(request_id)
     route = _route_name(request)
+    security = request.app[SECURITY]
+    if security.proxies:
+        request = apply_forwarded(request, security)
+    principal_token = None
     metrics: Metrics = request.app[METRICS]
     metrics.http_in_flight.inc()
     parent = propagator.extract(request.headers) if "traceparent" in request.headers else None
@@ -48,7 +56,14 @@ async def request_context(request: web.Request, handler: web.RequestHandler) -> 
     tid_token = trace_id_var.set(format_trace_id(span))
     try:
         try:
-            response = await handler(request)
+            need = PUBLIC if not security.active or route == "unmatched" else security.need(f"{request.method} {route}")
+            if need != PUBLIC:
+                principal = await security.authorize(need, request.headers.get("Authorization"), request.remote,
+                                                     "http")
+                if principal is not None:
+                    principal_token = principal_var.set(principal)
+            answer = preflight(request, security) if request.method == "OPTIONS" else None
+            response = answer if answer is not None else await handler(request)
         except web.HTTPException as exc:
             response = from_http_exception(request, exc)
         except ServiceError as exc:
@@ -58,6 +73,7 @@ async def request_context(request: web.Request, handler: web.RequestHandler) -> 
             response = problem_response(request, 500, "internal_error", "Internal error",
                                         "the request failed inside the service; the request id identifies it in the logs")
         response.headers["X-Request-ID"] = request_id
+        harden(request, response, security)
         status = response.status
         if span.is_recording():
             span.set_attribute("http.request.method", request.method)
@@ -74,5 +90,7 @@ async def request_context(request: web.Request, handler: web.RequestHandler) -> 
     finally:
         span_cm.__exit__(None, None, None)
         metrics.http_in_flight.dec()
+        if principal_token is not None:
+            principal_var.reset(principal_token)
         trace_id_var.reset(tid_token)
         request_id_var.reset(rid_token)

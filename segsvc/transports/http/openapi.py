@@ -15,6 +15,7 @@ from segsvc.jobs.model import STATUSES, CallbackState, JobEvent
 from segsvc.jobs.service import CALLBACK_URL, CALLBACK_URL_MAX
 from segsvc.models.alt import AltDocument, RunnerDocument
 from segsvc.models.requests import SegmentRequest
+from segsvc.security.policy import AUTHENTICATED, PUBLIC, Policy
 
 REF = "#/components/schemas/{model}"
 
@@ -68,7 +69,9 @@ def _schemas(settings: Settings) -> dict[str, Any]:
                 "available": {"type": "array", "items": {"type": "string"}}, "default": {"type": "string"}}},
             "models": {"type": "object", "properties": {
                 "default": {"type": "string"}, "allowed": {"type": "array", "items": {"type": "string"}},
-                "available": {"type": "array", "items": {"type": "string"}}}},
+                "available": {"type": "array", "items": {"type": "string"},
+                              "description": "the AI Orchestrator's GET /v1/models, cached"},
+                "fetched_at": {"type": ["string", "null"]}, "error": {"type": ["string", "null"]}}},
             "formats": {"type": "array", "items": {"enum": ["alt", "runner"]}}}}
     defs["Health"] = {
         "type": "object", "required": ["status", "ready", "checks"],
@@ -107,7 +110,8 @@ def _schemas(settings: Settings) -> dict[str, Any]:
                 "properties": {"service": {"type": "string"}, "source": {"type": "string"},
                                "error": {"type": ["string", "null"]},
                                "changed_at": {"type": ["string", "null"]},
-                               "instances": {"type": "array", "items": instance}}}}}}
+                               "instances": {"type": "array", "items": instance},
+                               **_outbound_properties()}}}}}
     return defs
 
 
@@ -157,7 +161,7 @@ def _get(summary: str, ref: str | None, op_id: str, *, extra: dict[str, Any] | N
     return {"get": {"operationId": op_id, "summary": summary, "responses": _with_id(responses)}}
 
 
-def build_openapi(settings: Settings, version: str, *, jobs: bool = False) -> dict[str, Any]:
+def build_openapi(settings: Settings, version: str, *, jobs: bool = False, runner: bool = False) -> dict[str, Any]:
     paths = {
         "/api/v1/segment": _post("Segment one command into an ALT document", "SegmentRequest", "SegmentResult",
                                  "segment"),
@@ -189,7 +193,10 @@ def build_openapi(settings: Settings, version: str, *, jobs: bool = False) -> di
     if jobs:
         paths.update(_job_paths())
         schemas.update(_job_schemas(schemas))
-    return {
+    if runner:
+        paths.update(_runner_paths())
+        schemas.update(_runner_schemas())
+    return _with_security(settings, {
         "openapi": "3.1.0",
         "jsonSchemaDialect": "https://json-schema.org/draft/2020-12/schema",
         "info": {"title": "segsvc — ALT_LAS Segmentation Service", "version": version,
@@ -199,7 +206,45 @@ def build_openapi(settings: Settings, version: str, *, jobs: bool = False) -> di
         "servers": [{"url": "/"}],
         "paths": paths,
         "components": {"schemas": schemas},
-    }
+    })
+
+
+# -- security (segsvc.security) -----------------------------------------------------------------------------
+
+BEARER = {"type": "http", "scheme": "bearer", "bearerFormat": "JWT",
+          "description": "a JWT (HS256 with the shared secret, or RS256/ES256 from the JWKS) with iss, aud and exp"}
+
+
+def _with_security(settings: Settings, document: dict[str, Any]) -> dict[str, Any]:
+    """Bearer auth, 401/403 and 429 on the operations the policy (as at start-up) does not leave public.
+
+    401 and 403 only when authentication is on (it cannot change live); 429 whenever the route is not
+    public, since rate limits can be switched on live from Consul KV.
+    """
+    policy = Policy.from_settings(settings.security)
+    auth = settings.auth_enabled
+    if auth:
+        document["components"]["securitySchemes"] = {"bearerAuth": BEARER}
+    for path, item in document["paths"].items():
+        for method, operation in item.items():
+            need = policy.need(f"{method.upper()} {path}")
+            if need == PUBLIC:
+                continue
+            responses = operation["responses"]
+            if auth:
+                operation["security"] = [{"bearerAuth": []}]
+                responses["401"] = _problem("no bearer token, or one that fails verification; WWW-Authenticate "
+                                            "says why")
+                responses["401"]["headers"] = {"WWW-Authenticate": {"schema": {"type": "string"}}, **ID_HEADER}
+                if need != AUTHENTICATED:
+                    note = f"Needs the `{need}` permission."
+                    operation["description"] = f"{operation.get('description', '')} {note}".strip()
+                    responses["403"] = _problem(f"the token lacks the {need} permission")
+                    responses["403"]["headers"] = dict(ID_HEADER)
+            responses["429"] = _problem("this caller's request rate is over its limit; retry after Retry-After "
+                                        "seconds")
+            responses["429"]["headers"] = {"Retry-After": {"schema": {"type": "integer"}}, **ID_HEADER}
+    return document
 
 
 # -- jobs (segsvc.transports.http.jobs) ---------------------------------------------------------------------
@@ -298,3 +343,61 @@ def _job_paths() -> dict[str, Any]:
                                    "400": _problem("Last-Event-ID is not an event sequence"),
                                    "404": _problem("no such job (or it expired)"), **common})}},
     }
+
+
+# -- peers: breakers in /api/v1/admin/peers, runner progress callbacks (segsvc.peers, segsvc.dispatch) --------
+
+def _outbound_properties() -> dict[str, Any]:
+    """What the outbound client adds to each peer in /api/v1/admin/peers."""
+    breaker = {
+        "type": "object", "required": ["state", "failures", "fail_max", "reset_timeout"],
+        "properties": {
+            "state": {"enum": ["closed", "half-open", "open"]}, "failures": {"type": "integer"},
+            "fail_max": {"type": "integer"}, "reset_timeout": {"type": "number"},
+            "retry_in_seconds": {"type": "number", "description": "until the next trial call, while open"},
+            "trial_in_progress": {"type": "boolean"}, "times_opened": {"type": "integer"},
+            "last_failure": {"type": ["string", "null"]}, "changed_at": {"type": "string"}}}
+    return {"breaker": breaker, "in_flight": {"type": "integer"}, "timeout": {"type": "number"},
+            "max_concurrency": {"type": "integer"}, "max_tries": {"type": "integer"}}
+
+
+def _runner_schemas() -> dict[str, Any]:
+    return {
+        "RunnerReport": {
+            "type": "object", "additionalProperties": True,
+            "description": "progress of a dispatched job; status moves the job (running, completed/succeeded, "
+                           "failed/error), any other report becomes a progress event in the same state",
+            # Read leniently (any JSON types), so that Runner versions that differ in detail are not refused.
+            "properties": {"status": {"description": "running | completed (succeeded, done) | failed (error, "
+                                                     "cancelled) | accepted ..."},
+                           "task_id": {"description": "the segment the report is about, e.g. s1"},
+                           "task_status": {"description": "that task's state"},
+                           "progress": {"description": "0..1 or 0..100"},
+                           "message": {"description": "free text for the event's detail"},
+                           "alt_id": {"description": "the ALT document id"},
+                           "job_id": {"description": "the job id (from the document's metadata)"}}},
+        "RunnerReportApplied": {
+            "type": "object", "required": ["job_id", "status", "events"],
+            "properties": {"job_id": {"type": "string"}, "status": {"enum": list(STATUSES)},
+                           "events": {"type": "integer", "description": "events of the job so far"}}},
+    }
+
+
+def _runner_paths() -> dict[str, Any]:
+    job_id = {"name": "job_id", "in": "path", "required": True, "schema": {"type": "string"},
+              "description": "the job_id the runner document carries in metadata.job_id"}
+    return {"/api/v1/runner/callbacks/{job_id}": {"post": {
+        "operationId": "runnerCallback", "summary": "The Runner Service reports progress on a dispatched job",
+        "parameters": [job_id, {"name": "X-Request-ID", "in": "header", "required": False,
+                                "schema": {"type": "string"}}],
+        "requestBody": {"required": True, "content": {"application/json": {
+            "schema": {"$ref": REF.format(model="RunnerReport")}}}},
+        "responses": _with_id({
+            "200": _json("RunnerReportApplied", "applied (or ignored: the job had already finished)"),
+            "400": _problem("malformed JSON or an empty body"),
+            "404": _problem("no such job (or it expired)"),
+            "413": _problem("body over limits.max_body_bytes"),
+            "415": _problem("the body is not JSON"),
+            "422": _problem("the report is not a JSON object"),
+            "500": _problem("an unexpected failure inside the service"),
+            "503": _problem("the job store is unavailable (NATS away); retry later")})}}}

@@ -25,7 +25,7 @@ def problem_response(request: web.Request, status: int, code: str, title: str, d
 
 def error_response(request: web.Request, exc: ServiceError) -> web.Response:
     body = exc.problem(instance=request.path_qs, request_id=request_id_var.get())
-    return _render(body, exc.status, None)
+    return _render(body, exc.status, getattr(exc, "headers", None))  # security errors: WWW-Authenticate, Retry-After
 
 
 def _render(body: dict[str, Any], status: int, headers: Mapping[str, str] | None) -> web.Response:

@@ -8,8 +8,10 @@ from typing import Any
 
 from aiohttp import web
 
+from segsvc.security import effective_limits
 from segsvc.service.errors import ServiceError
-from segsvc.transports.http.keys import CONFIG, HEALTH, METRICS, OPENAPI, PEER_DIRECTORY, SERVICE
+from segsvc.transports.http.keys import CONFIG, HEALTH, METRICS, OPENAPI, PEER_CLIENTS, PEER_DIRECTORY, SERVICE
+from segsvc.transports.http.security import external_base
 
 JSON_TYPES = ("application/json", "application/problem+json")
 
@@ -38,8 +40,9 @@ def json_response(data: Any, status: int = 200) -> web.Response:
 
 
 async def read_json(request: web.Request) -> Any:
-    """The request body as JSON, enforcing the live body limit without buffering past it."""
-    limit = request.app[CONFIG].settings.limits.max_body_bytes
+    """The request body as JSON, enforcing the live body limit (the caller's role may lower it) without buffering
+    past it."""
+    limit = effective_limits(request.app[CONFIG].settings).max_body_bytes
     ctype = request.content_type
     if request.headers.get("Content-Type") and ctype not in JSON_TYPES and not ctype.endswith("+json"):
         raise UnsupportedMediaType(f"send the body as application/json, not {ctype}")
@@ -81,7 +84,12 @@ async def admin_config(request: web.Request) -> web.Response:
 
 
 async def admin_peers(request: web.Request) -> web.Response:
-    return json_response(request.app[PEER_DIRECTORY].describe())
+    body = request.app[PEER_DIRECTORY].describe()
+    outbound = request.app.get(PEER_CLIENTS)
+    if outbound is not None:  # each peer's circuit breaker and outbound limits beside its instances
+        for peer, state in outbound.describe().items():
+            body["peers"].setdefault(peer, {}).update(state)
+    return json_response(body)
 
 
 async def live(request: web.Request) -> web.Response:
@@ -99,7 +107,13 @@ async def metrics(request: web.Request) -> web.Response:
 
 
 async def openapi(request: web.Request) -> web.Response:
-    return web.Response(body=request.app[OPENAPI], content_type="application/json", charset="utf-8")
+    body = request.app[OPENAPI]
+    base = external_base(request)
+    if base != "/":  # behind a trusted gateway: the server URL clients must use (X-Forwarded-*)
+        document = json.loads(body)
+        document["servers"] = [{"url": base}]
+        body = json.dumps(document).encode()
+    return web.Response(body=body, content_type="application/json", charset="utf-8")
 
 
 _DOCS_PAGE = resources.files("segsvc.transports.http").joinpath("docs.html").read_bytes()
