@@ -128,6 +128,8 @@ class LlmSettings(_Section):
 
 class EngineSettings(_Section):
     default: Literal["auto", "rules", "llm"] = "auto"
+    rules_cache_size: int = Field(4096, ge=0, description="rules-engine answers kept for repeated commands "
+                                                         "(the engine is deterministic); 0 turns the cache off")
     llm: LlmSettings = Field(default_factory=LlmSettings)
 
 

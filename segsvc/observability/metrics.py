@@ -31,6 +31,7 @@ class Metrics:
                                      ["engine", "language", "outcome"], registry=r)
         self.segmentation_time = Histogram("segsvc_segmentation_duration_seconds", "Time to segment one command.",
                                            ["engine", "language"], buckets=ENGINE_BUCKETS, registry=r)
+        self.rules_cache = Counter("segsvc_rules_cache", "Rules-engine cache lookups.", ["outcome"], registry=r)
         self.segments_per_command = Histogram("segsvc_segments_per_command", "Segments in one ALT document.",
                                               ["language"], buckets=(1, 2, 3, 4, 5, 6, 8, 10, 15, 20, 50),
                                               registry=r)

@@ -51,6 +51,11 @@ def shutdown_tracing() -> None:
         _provider = None
 
 
+def tracing_active() -> bool:
+    """Whether an SDK pipeline records spans; without one, transports only carry the incoming context."""
+    return _provider is not None
+
+
 def tracer() -> trace.Tracer:
     return trace.get_tracer("segsvc")
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import time
+from collections import OrderedDict
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -45,6 +46,7 @@ class SegmentationService:
         # which must return at once (it queues; it never waits for the archive).
         self.llm = llm
         self.archive = archive
+        self._rules_cache: OrderedDict[tuple[Any, ...], segmentation.Segmentation] = OrderedDict()
 
     def parse_request(self, body: Any, *, field_prefix: str = "") -> SegmentRequest:
         """Validate a request body (already decoded JSON) against the live limits of the caller's role."""
@@ -128,8 +130,20 @@ class SegmentationService:
         return to_runner(doc) if request.format == "runner" else doc
 
     def _rules(self, request: SegmentRequest, started: float) -> segmentation.Segmentation:
+        """The rules engine's answer, from a bounded LRU cache when the same request came before.
+
+        The engine is deterministic for the same input, and its results are immutable (the document
+        builder copies the per-segment metadata), so a repeated command can share one answer.
+        """
+        key = (request.command, request.language, request.mode, request.persona, request.chaos_level, request.seed)
+        cache = self._rules_cache
+        hit = cache.get(key)
+        if hit is not None:
+            cache.move_to_end(key)
+            self.metrics.rules_cache.labels("hit").inc()
+            return hit
         try:
-            return segmentation.segment_command(
+            result = segmentation.segment_command(
                 request.command, language=request.language, mode=request.mode, persona=request.persona,
                 chaos_level=request.chaos_level, seed=request.seed)
         except ValueError as exc:  # the domain's own input checks, e.g. an unknown persona
@@ -138,6 +152,13 @@ class SegmentationService:
                 self.archive(Outcome(None, "rules", None, None, round((time.perf_counter() - started) * 1000, 3),
                                      "failed", None, str(exc)))
             raise InvalidRequest(str(exc), errors=[{"field": "command", "message": str(exc)}]) from None
+        size = self.config.settings.engine.rules_cache_size
+        if size:
+            self.metrics.rules_cache.labels("miss").inc()
+            cache[key] = result
+            while len(cache) > size:
+                cache.popitem(last=False)
+        return result
 
     async def _ask_llm(self, request: SegmentRequest, model: str, prompt_language: str | None,
                        ) -> tuple[segmentation.Segmentation | None, bool, PeerError | None]:

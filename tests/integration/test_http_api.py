@@ -272,3 +272,27 @@ async def test_shared_example_over_http(client: Any, case: dict[str, Any]) -> No
     values = [str(p["value"]) for s in doc["segments"] for p in s["parameters"]]
     for param in case["params"]:
         assert any(param in v for v in values), param
+
+
+async def test_rules_cache_serves_repeats_and_can_be_turned_off(aiohttp_client: Any, make_runtime: Any) -> None:
+    runtime = make_runtime(SEGSVC_ENGINE__RULES_CACHE_SIZE="2")
+    client = await aiohttp_client(runtime.app)
+    commands = ["Open the mail app", "Takvimi aç", "Check my battery level and remind me to charge the phone at 10 pm"]
+    docs = [await (await post(client, "/api/v1/segment", {"command": c})).json() for c in commands + commands[:1]]
+    assert docs[0]["segments"] == docs[3]["segments"] and docs[0]["id"] != docs[3]["id"]
+    cache = runtime.service._rules_cache
+    assert len(cache) == 2                                   # bounded: the oldest entry was evicted
+    hits = runtime.metrics.rules_cache.labels("hit")._value.get()
+    misses = runtime.metrics.rules_cache.labels("miss")._value.get()
+    assert (hits, misses) == (0, 4)                          # "Open the mail app" had been evicted before its repeat
+    await post(client, "/api/v1/segment", {"command": "Open the mail app"})
+    assert runtime.metrics.rules_cache.labels("hit")._value.get() == 1
+    # a different mode, persona or seed is a different answer, never a hit
+    chaos = await (await post(client, "/api/v1/segment", {"command": "Open the mail app", "mode": "Chaos",
+                                                          "seed": 3})).json()
+    assert chaos["mode"] == "Chaos" and runtime.metrics.rules_cache.labels("hit")._value.get() == 1
+    off = make_runtime(SEGSVC_ENGINE__RULES_CACHE_SIZE="0")
+    off_client = await aiohttp_client(off.app)
+    for _ in range(3):
+        await post(off_client, "/api/v1/segment", {"command": "Takvimi aç"})
+    assert len(off.service._rules_cache) == 0 and off.metrics.rules_cache.labels("hit")._value.get() == 0

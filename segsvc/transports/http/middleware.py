@@ -13,11 +13,12 @@ import time
 import uuid
 
 from aiohttp import web
+from opentelemetry import context, trace
 from opentelemetry.trace import SpanKind
 
 from segsvc.observability.logging import request_id_var, trace_id_var
 from segsvc.observability.metrics import Metrics
-from segsvc.observability.tracing import format_trace_id, propagator, tracer
+from segsvc.observability.tracing import format_trace_id, propagator, tracer, tracing_active
 from segsvc.security.policy import PUBLIC
 from segsvc.security.principal import principal_var
 from segsvc.service.errors import ServiceError
@@ -51,8 +52,14 @@ async def request_context(request: web.Request, handler: web.RequestHandler) -> 
     metrics: Metrics = request.app[METRICS]
     metrics.http_in_flight.inc()
     parent = propagator.extract(request.headers) if "traceparent" in request.headers else None
-    span_cm = tracer().start_as_current_span(f"{request.method} {route}", context=parent, kind=SpanKind.SERVER)
-    span = span_cm.__enter__()
+    if tracing_active():
+        span_cm = tracer().start_as_current_span(f"{request.method} {route}", context=parent, kind=SpanKind.SERVER)
+        span = span_cm.__enter__()
+        ctx_token = None
+    else:  # no pipeline: no span to build, but the caller's context still flows into logs and outbound calls
+        span_cm = None
+        ctx_token = context.attach(parent) if parent is not None else None
+        span = trace.get_current_span()
     tid_token = trace_id_var.set(format_trace_id(span))
     try:
         try:
@@ -88,7 +95,10 @@ async def request_context(request: web.Request, handler: web.RequestHandler) -> 
                             "remote": request.remote})
         return response
     finally:
-        span_cm.__exit__(None, None, None)
+        if span_cm is not None:
+            span_cm.__exit__(None, None, None)
+        elif ctx_token is not None:
+            context.detach(ctx_token)
         metrics.http_in_flight.dec()
         if principal_token is not None:
             principal_var.reset(principal_token)
