@@ -6,6 +6,8 @@ Each :class:`Metrics` owns its registry, so two instances in one test process ne
 
 from __future__ import annotations
 
+from typing import Any
+
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, generate_latest
 from prometheus_client.exposition import CONTENT_TYPE_LATEST
 
@@ -18,6 +20,8 @@ class Metrics:
 
     def __init__(self, version: str, instance_id: str) -> None:
         self.registry = CollectorRegistry(auto_describe=True)
+        self._http_children: dict[tuple[str, str, int], tuple[Any, Any]] = {}
+        self._seg_children: dict[tuple[str, str], tuple[Any, Any, Any]] = {}
         r = self.registry
         self.build_info = Gauge("segsvc_build_info", "Version and instance of this process.",
                                 ["version", "instance_id"], registry=r)
@@ -83,6 +87,28 @@ class Metrics:
         self.runner_progress = Counter("segsvc_runner_progress", "Progress reports from the Runner Service "
                                        "(source: nats or http; result: applied, ignored, unknown_job).",
                                        ["source", "result"], registry=r)
+
+    def http_done(self, route: str, method: str, status: int, elapsed: float) -> None:
+        """Count one HTTP request; label children are kept, since ``labels()`` takes a lock on every call."""
+        key = (route, method, status)
+        children = self._http_children.get(key)
+        if children is None:
+            children = (self.http_requests.labels(route, method, str(status)), self.http_latency.labels(route, method))
+            self._http_children[key] = children
+        children[0].inc()
+        children[1].observe(elapsed)
+
+    def segmented(self, engine: str, language: str, segments: int, elapsed: float) -> None:
+        """Count one segmentation (same child caching as :meth:`http_done`)."""
+        key = (engine, language)
+        children = self._seg_children.get(key)
+        if children is None:
+            children = (self.segmentation_time.labels(engine, language), self.segmentations.labels(engine, language, "ok"),
+                        self.segments_per_command.labels(language))
+            self._seg_children[key] = children
+        children[0].observe(elapsed)
+        children[1].inc()
+        children[2].observe(segments)
 
     def render(self) -> bytes:
         return generate_latest(self.registry)

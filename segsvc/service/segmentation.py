@@ -117,9 +117,7 @@ class SegmentationService:
             metadata["request"] = request.metadata
         doc = build_document(result, request.command, metadata=metadata)
         m = self.metrics
-        m.segmentation_time.labels(engine, result.language).observe(elapsed)
-        m.segmentations.labels(engine, result.language, "ok").inc()
-        m.segments_per_command.labels(result.language).observe(len(result.segments))
+        m.segmented(engine, result.language, len(result.segments), elapsed)
         if self.archive is not None:  # a non-blocking hand-off; the archive sender does the rest
             self.archive(Outcome(doc, engine, model if answer is not None else None,
                                  failure.summary if failure is not None else None, metadata["processing_time_ms"],

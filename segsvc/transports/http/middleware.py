@@ -87,8 +87,7 @@ async def request_context(request: web.Request, handler: web.RequestHandler) -> 
             span.set_attribute("http.route", route)
             span.set_attribute("http.response.status_code", status)
         elapsed = time.perf_counter() - started
-        metrics.http_requests.labels(route, request.method, str(status)).inc()
-        metrics.http_latency.labels(route, request.method).observe(elapsed)
+        metrics.http_done(route, request.method, status, elapsed)
         if request.app[CONFIG].settings.http.access_log and log.isEnabledFor(logging.INFO):
             log.info("%s %s %d", request.method, request.path, status,
                      extra={"route": route, "status": status, "duration_ms": round(elapsed * 1000, 3),

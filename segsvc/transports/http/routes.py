@@ -6,6 +6,7 @@ import json
 from importlib import resources
 from typing import Any
 
+import orjson
 from aiohttp import web
 
 from segsvc.security import effective_limits
@@ -34,9 +35,17 @@ class UnsupportedMediaType(ServiceError):
     title = "Unsupported media type"
 
 
+def encode_json(data: Any) -> bytes:
+    """UTF-8 JSON; orjson on the hot path (documents are a few KB), the standard library for what it
+    refuses (integers beyond 64 bits, which a caller may put in ``seed`` or ``metadata``)."""
+    try:
+        return orjson.dumps(data)
+    except TypeError:
+        return json.dumps(data, ensure_ascii=False).encode()
+
+
 def json_response(data: Any, status: int = 200) -> web.Response:
-    return web.Response(status=status, body=json.dumps(data, ensure_ascii=False).encode(),
-                        content_type="application/json", charset="utf-8")
+    return web.Response(status=status, body=encode_json(data), content_type="application/json", charset="utf-8")
 
 
 async def read_json(request: web.Request) -> Any:
