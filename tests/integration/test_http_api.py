@@ -296,3 +296,11 @@ async def test_rules_cache_serves_repeats_and_can_be_turned_off(aiohttp_client: 
     for _ in range(3):
         await post(off_client, "/api/v1/segment", {"command": "Takvimi aç"})
     assert len(off.service._rules_cache) == 0 and off.metrics.rules_cache.labels("hit")._value.get() == 0
+
+
+async def test_integers_beyond_64_bits_survive_the_response(client: Any) -> None:
+    body = {"command": "Open the mail app", "mode": "Chaos", "seed": 2 ** 70, "metadata": {"big": -(2 ** 65)}}
+    resp = await post(client, "/api/v1/segment", body)
+    assert resp.status == 200
+    doc = json.loads(await resp.text())
+    assert doc["metadata"]["seed"] == 2 ** 70 and doc["metadata"]["request"] == {"big": -(2 ** 65)}
