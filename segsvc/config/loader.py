@@ -201,11 +201,11 @@ def load_config(environ: Mapping[str, str] | None = None) -> ConfigSnapshot:
             env_values[FOREIGN_ENV[name]] = environ[name]
     for name in sorted(environ):
         if name.startswith(ENV_PREFIX) and name not in META_ENV:
-            path = env_path(name)
-            if path is None:
+            setting = env_path(name)
+            if setting is None:
                 unknown.append((name, "unknown setting"))
             else:
-                env_values[path] = parse_scalar(environ[name])
+                env_values[setting] = parse_scalar(environ[name])
     if unknown:
         raise ConfigError("env", unknown)
     layers.append(Layer("env", env_values))

@@ -16,8 +16,9 @@ from urllib.parse import urlsplit
 
 import aiohttp
 import consul.aio
+from consul.exceptions import ACLPermissionDenied, ConsulException
 
-import consul
+from segsvc.lifecycle import Stage
 
 log = logging.getLogger(__name__)
 
@@ -54,7 +55,7 @@ class ConsulClient:
     """Async operations segsvc needs from a Consul agent; as a component it closes its session last."""
 
     name = "consul-client"
-    stage = "client"
+    stage: Stage = "client"
 
     def __init__(self, address: str, *, token: str | None = None, cacert: str | None = None,
                  request_timeout: float = 10.0) -> None:
@@ -76,9 +77,9 @@ class ConsulClient:
     async def _call(self, what: str, coro: Any, timeout: float | None = None) -> Any:
         try:
             return await asyncio.wait_for(coro, timeout or self._request_timeout)
-        except consul.ACLPermissionDenied as exc:
+        except ACLPermissionDenied as exc:
             raise ConsulForbidden(f"{what}: permission denied by Consul ACLs ({exc})") from None
-        except (TimeoutError, consul.ConsulException, aiohttp.ClientError, OSError) as exc:
+        except (TimeoutError, ConsulException, aiohttp.ClientError, OSError) as exc:
             raise ConsulUnavailable(f"{what}: {type(exc).__name__}: {exc}") from None
 
     # --- agent --------------------------------------------------------------------------------------
@@ -98,7 +99,7 @@ class ConsulClient:
         call = {"passing": check.ttl_pass, "warning": check.ttl_warn, "critical": check.ttl_fail}[status]
         try:
             return bool(await asyncio.wait_for(call(check_id, notes=note), self._request_timeout))
-        except consul.ConsulException as exc:
+        except ConsulException as exc:
             if str(exc).startswith("500"):
                 return False  # older agents answer 500 for an unknown check (newer ones 404): re-register
             return bool(await self._call("check update", _raise(exc)))

@@ -76,7 +76,7 @@ def analyse_tokens(tokens: list[Token]) -> list[Analysis | None]:
     for t in tokens:
         if t.kind == WORD:
             a = cached(t.trlow, _MISSING)  # the memo first: a call per word costs more than the lookup
-            append(analyse(t.trlow) if a is _MISSING else a)
+            append(analyse(t.trlow) if a is _MISSING else a)  # type: ignore[arg-type]
         else:
             append(None)
     return out

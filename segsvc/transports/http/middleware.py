@@ -13,6 +13,7 @@ import time
 import uuid
 
 from aiohttp import web
+from aiohttp.typedefs import Handler
 from opentelemetry import context, trace
 from opentelemetry.trace import SpanKind
 
@@ -39,7 +40,7 @@ def _route_name(request: web.Request) -> str:
 
 
 @web.middleware
-async def request_context(request: web.Request, handler: web.RequestHandler) -> web.StreamResponse:
+async def request_context(request: web.Request, handler: Handler) -> web.StreamResponse:
     started = time.perf_counter()
     incoming = request.headers.get("X-Request-ID")
     request_id = incoming if incoming and _VALID_REQUEST_ID.match(incoming) else uuid.uuid4().hex
