@@ -36,7 +36,7 @@ from segsvc.security.jwe import JweKeyError, load_key
 from segsvc.security.tls import TlsConfigError, client_ssl_context, server_ssl_context
 from segsvc.service.health import Health
 from segsvc.service.segmentation import Identity, SegmentationService
-from segsvc.transports.grpc import GrpcServer
+from segsvc.transports.grpc.server import GrpcServer
 from segsvc.transports.http import create_app
 
 log = logging.getLogger("segsvc")

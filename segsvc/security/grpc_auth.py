@@ -10,7 +10,7 @@ per call (it can change live); wrapped handlers are built once per method.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator
 from contextvars import Token
 from typing import Any
 
@@ -19,6 +19,7 @@ import grpc
 from segsvc.security.guard import Security
 from segsvc.security.policy import PUBLIC
 from segsvc.security.principal import Principal, principal_var
+from segsvc.transports.grpc.wrapping import WrappingInterceptor
 
 
 def peer_address(peer: str | None) -> str | None:
@@ -42,23 +43,10 @@ def _reset(token: Token[Principal | None] | None) -> None:
             pass
 
 
-class GrpcAuthInterceptor(grpc.aio.ServerInterceptor):
+class GrpcAuthInterceptor(WrappingInterceptor):
     def __init__(self, security: Security) -> None:
+        super().__init__()
         self.security = security
-        self._wrapped: dict[str, tuple[grpc.RpcMethodHandler, grpc.RpcMethodHandler]] = {}
-
-    async def intercept_service(
-            self, continuation: Callable[[grpc.HandlerCallDetails], Awaitable[grpc.RpcMethodHandler]],
-            details: grpc.HandlerCallDetails) -> grpc.RpcMethodHandler:
-        handler = await continuation(details)
-        if handler is None:
-            return handler
-        method: str = details.method  # type: ignore[attr-defined]
-        cached = self._wrapped.get(method)
-        if cached is None or cached[0] is not handler:
-            cached = (handler, self._wrap(method, handler))
-            self._wrapped[method] = cached
-        return cached[1]
 
     async def _admit(self, method: str, context: grpc.aio.ServicerContext) -> Token[Principal | None] | None:
         """Check the call; the context-variable token to reset afterwards, or None when nothing was set."""

@@ -16,7 +16,7 @@ import logging
 import re
 import time
 import uuid
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator
 from typing import Any
 
 import grpc
@@ -27,6 +27,7 @@ from segsvc.observability.metrics import Metrics
 from segsvc.observability.tracing import format_trace_id, propagator, tracer
 from segsvc.service.errors import ServiceError
 from segsvc.transports.grpc.errors import rich_status, status_code
+from segsvc.transports.grpc.wrapping import WrappingInterceptor
 
 log = logging.getLogger("segsvc.grpc")
 _VALID_REQUEST_ID = re.compile(r"^[\w.:@/+=-]{1,128}$")
@@ -114,23 +115,10 @@ def _deadline(context: grpc.aio.ServicerContext) -> float | None:
     return remaining
 
 
-class ContextInterceptor(grpc.aio.ServerInterceptor):
+class ContextInterceptor(WrappingInterceptor):
     def __init__(self, metrics: Metrics) -> None:
+        super().__init__()
         self.metrics = metrics
-        self._wrapped: dict[str, tuple[grpc.RpcMethodHandler, grpc.RpcMethodHandler]] = {}
-
-    async def intercept_service(
-            self, continuation: Callable[[grpc.HandlerCallDetails], Awaitable[grpc.RpcMethodHandler]],
-            details: grpc.HandlerCallDetails) -> grpc.RpcMethodHandler:
-        handler = await continuation(details)
-        if handler is None:
-            return handler
-        method: str = details.method  # type: ignore[attr-defined]
-        cached = self._wrapped.get(method)
-        if cached is None or cached[0] is not handler:
-            cached = (handler, self._wrap(method, handler))
-            self._wrapped[method] = cached
-        return cached[1]
 
     def _wrap(self, method: str, handler: grpc.RpcMethodHandler) -> grpc.RpcMethodHandler:
         metrics = _MethodMetrics(self.metrics, method)
