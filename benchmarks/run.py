@@ -171,6 +171,17 @@ def main() -> int:
     finally:
         seg.send_signal(signal.SIGTERM)
         seg.wait(20)
+    if not args.no_grpc:  # the floor: grpc.aio and aiohttp with empty handlers, same clients, same process shape
+        floor_http, floor_grpc = _free_port(), _free_port()
+        floor = _start([sys.executable, "-m", "benchmarks.bare_server", str(floor_http), str(floor_grpc)],
+                       floor_http, env)
+        try:
+            grpc_results["bare HTTP"] = _python_load(
+                ["--http", f"http://127.0.0.1:{floor_http}/api/v1/segment", *pyclient], env)
+            grpc_results["bare gRPC"] = _python_load(["--target", f"127.0.0.1:{floor_grpc}", *pyclient], env)
+        finally:
+            floor.send_signal(signal.SIGINT)
+            floor.wait(10)
     # The same command repeats under load, so the run above is served by the rules cache after the first
     # request; this run turns the cache off to show what every new command costs.
     uncached_port = _free_port()
@@ -200,12 +211,16 @@ def main() -> int:
     if not args.no_grpc:
         print(f"== gRPC unary Segment vs HTTP on the same segsvc process: same command, {args.connections} "
               f"connections, one call in flight each, {args.seconds}s; both loads by the same kind of Python "
-              f"client (grpc.aio / aiohttp) pinned to core 1 ==")
+              f"client (grpc.aio / aiohttp) pinned to core 1; 'bare' = empty handlers in benchmarks.bare_server ==")
         for name, r in grpc_results.items():
-            print(f"{name:>7}: {r['rps']:9.0f} req/s   p50 {r['p50_ms']:6.2f} ms   p99 {r['p99_ms']:6.2f} ms"
+            print(f"{name:>9}: {r['rps']:9.0f} req/s   p50 {r['p50_ms']:6.2f} ms   p99 {r['p99_ms']:6.2f} ms"
                   f"   errors {int(r['errors'])}")
         grpc_ratio = grpc_results["gRPC"]["rps"] / grpc_results["HTTP"]["rps"]
+        floor_ratio = grpc_results["bare gRPC"]["rps"] / grpc_results["bare HTTP"]["rps"]
         print(f"ratio gRPC/HTTP throughput: {grpc_ratio:.2f} (target >= 1.00)")
+        print(f"ratio bare grpc.aio/bare aiohttp throughput: {floor_ratio:.2f}; bare grpc.aio/segsvc HTTP: "
+              f"{grpc_results['bare gRPC']['rps'] / grpc_results['HTTP']['rps']:.2f}  [empty handlers on one "
+              f"event loop: what the libraries alone allow; segsvc's gRPC cannot beat its bare gRPC line]")
     if args.orchestrator_down:
         _orchestrator_down_run(seg_env, args.seconds, args.connections, use_wrk)
     return 0
