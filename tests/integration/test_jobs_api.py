@@ -100,6 +100,8 @@ async def test_submit_then_every_state_change_in_order_over_sse(instance: Any, b
     assert accepted["headers"]["Location"] == f"/api/v1/jobs/{job_id}"
     stream = await read_sse(api.http, f"/api/v1/jobs/{job_id}/events")
     assert stream.status == 200 and stream.content_type == "text/event-stream" and stream.retry == 2000
+    assert stream.headers["X-Content-Type-Options"] == "nosniff" and stream.headers["X-Frame-Options"] == "DENY"
+    assert "frame-ancestors 'none'" in stream.headers["Content-Security-Policy"] and stream.headers["X-Request-ID"]
     assert [e["status"] for e in stream.events] == FLOW
     assert stream.ids == ["1", "2", "3", "4"] and [e["sequence"] for e in stream.events] == [1, 2, 3, 4]
     assert [e["previous_status"] for e in stream.events] == [None, *FLOW[:-1]]

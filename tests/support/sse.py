@@ -13,6 +13,7 @@ import aiohttp
 class SseStream:
     status: int
     content_type: str
+    headers: dict[str, str] = field(default_factory=dict)
     retry: int | None = None
     events: list[dict[str, Any]] = field(default_factory=list)
     ids: list[str] = field(default_factory=list)
@@ -27,7 +28,7 @@ async def read_sse(
     if last_event_id is not None:
         headers["Last-Event-ID"] = last_event_id
     async with session.get(url, headers=headers, timeout=aiohttp.ClientTimeout(total=timeout)) as resp:
-        stream = SseStream(resp.status, resp.content_type)
+        stream = SseStream(resp.status, resp.content_type, dict(resp.headers))
         if resp.status != 200:
             return stream
         block: list[str] = []

@@ -18,7 +18,9 @@ from segsvc.jobs.model import JobEvent
 from segsvc.jobs.service import JobService, check_idempotency_key, links
 from segsvc.observability.logging import request_id_var
 from segsvc.service.errors import ServiceError
+from segsvc.transports.http.keys import SECURITY
 from segsvc.transports.http.routes import json_response, read_json
+from segsvc.transports.http.security import harden
 
 JOBS = web.AppKey("jobs", JobService)
 SSE_RETRY_MS = 2000
@@ -67,6 +69,7 @@ async def job_events(request: web.Request) -> web.StreamResponse:
     await jobs.get(job_id)  # 404 as a problem, before the stream starts
     response = web.StreamResponse(headers={"Content-Type": "text/event-stream", "Cache-Control": "no-cache",
                                            "X-Accel-Buffering": "no", "X-Request-ID": request_id_var.get() or ""})
+    harden(request, response, request.app[SECURITY])  # the middleware's turn comes after the headers went out
     await response.prepare(request)
     events = jobs.follow(job_id, int(last) if last else 0)
     try:

@@ -77,7 +77,8 @@ def preflight(request: web.Request, security: Security) -> web.Response | None:
 def harden(request: web.Request, response: web.StreamResponse, security: Security) -> None:
     """Security headers, CORS response headers and the gateway prefix on ``Location``.
 
-    A response already sent (a Server-Sent Events stream) keeps the headers it went out with.
+    A response already sent keeps the headers it went out with, so a stream (Server-Sent Events) calls this
+    itself before it starts.
     """
     if response.prepared:
         return
