@@ -58,7 +58,8 @@ class Forwarded:
     prefix: str = ""
 
 
-def _client(chain: str, peer: str, proxies: TrustedProxies) -> str | None:
+def client_address(chain: str, peer: str, proxies: TrustedProxies) -> str | None:
+    """The client in an ``X-Forwarded-For`` chain that reached us through trusted ``peer``; None if unparseable."""
     hops = [h.strip() for h in chain.split(",") if h.strip()]
     for hop in reversed(hops):
         try:
@@ -76,7 +77,7 @@ def forwarded(headers: Mapping[str, str], peer: str | None, proxies: TrustedProx
         return None
     assert peer is not None
     chain = headers.get("X-Forwarded-For")
-    remote = _client(chain, peer, proxies) if chain else None
+    remote = client_address(chain, peer, proxies) if chain else None
     proto = (headers.get("X-Forwarded-Proto") or "").split(",")[0].strip().lower()
     host = (headers.get("X-Forwarded-Host") or "").split(",")[0].strip()
     prefix = (headers.get("X-Forwarded-Prefix") or "").split(",")[0].strip().rstrip("/")

@@ -1,6 +1,8 @@
 """Bearer auth, permissions and rate limits for gRPC: the same :class:`Security` decision as HTTP.
 
 The token travels in the ``authorization`` metadata (``Bearer <JWT>``), as gRPC's own credentials put it.
+Behind a trusted proxy (``security.trusted_proxies``, e.g. an Envoy sidecar) the client address used for
+per-address rate limits is the one its ``x-forwarded-for`` metadata vouches for, as on HTTP.
 This interceptor sits *inside* the context interceptor (see
 :func:`segsvc.transports.grpc.server.interceptors`): a refusal is raised as the service error it is and
 becomes UNAUTHENTICATED, PERMISSION_DENIED or RESOURCE_EXHAUSTED there, with the request id and the rich
@@ -16,6 +18,7 @@ from typing import Any
 
 import grpc
 
+from segsvc.security.forwarded import client_address
 from segsvc.security.guard import Security
 from segsvc.security.policy import PUBLIC
 from segsvc.security.principal import Principal, principal_var
@@ -57,11 +60,16 @@ class GrpcAuthInterceptor(WrappingInterceptor):
         if need == PUBLIC:
             return None
         authorization: str | None = None
+        chain: str | None = None
         for key, value in context.invocation_metadata() or ():
             if key == "authorization" and isinstance(value, str):
                 authorization = value
-                break
-        principal = await security.authorize(need, authorization, peer_address(context.peer()), "grpc")
+            elif key == "x-forwarded-for" and isinstance(value, str):
+                chain = value
+        address = peer_address(context.peer())
+        if chain and address is not None and security.proxies.trusts(address):  # a sidecar or gateway in front
+            address = client_address(chain, address, security.proxies) or address
+        principal = await security.authorize(need, authorization, address, "grpc")
         return principal_var.set(principal) if principal is not None else None
 
     def _wrap(self, method: str, handler: grpc.RpcMethodHandler) -> grpc.RpcMethodHandler:

@@ -112,3 +112,25 @@ async def test_health_is_open_and_rate_limits_apply(served: tuple[Any, Any, Any]
         await stub.Segment(REQUEST, metadata=token)
     assert caught.value.code() == grpc.StatusCode.RESOURCE_EXHAUSTED
     assert reason_of(caught.value) == "too_many_requests"
+
+
+async def test_forwarded_client_address_counts_only_from_a_trusted_proxy(start_runtime: Any) -> None:
+    """Auth off, rate limits on: each client address is its own subject. Behind a trusted proxy that address
+    is the one its x-forwarded-for vouches for; from anyone else the metadata is ignored."""
+    limits = {"SEGSVC_SECURITY__RATE_LIMIT__ENABLED": "true", "SEGSVC_SECURITY__RATE_LIMIT__BURST": "1",
+              "SEGSVC_SECURITY__RATE_LIMIT__REQUESTS_PER_SECOND": "0.01"}
+    for trusted, separate in (("127.0.0.1", True), ("10.9.9.9", False)):
+        runtime = await start_runtime(SEGSVC_SECURITY__TRUSTED_PROXIES=trusted, **limits)
+        async with grpc.aio.insecure_channel(f"127.0.0.1:{runtime.grpc_port}") as channel:
+            stub = pb_grpc.SegmentationStub(channel)
+            await stub.Segment(REQUEST, metadata=(("x-forwarded-for", "198.51.100.7, 203.0.113.9"),))
+            other = stub.Segment(REQUEST, metadata=(("x-forwarded-for", "203.0.113.10"),))
+            if separate:
+                assert (await other).segments
+            else:
+                with pytest.raises(grpc.aio.AioRpcError) as caught:
+                    await other
+                assert caught.value.code() == grpc.StatusCode.RESOURCE_EXHAUSTED
+            with pytest.raises(grpc.aio.AioRpcError) as caught:  # the same client again: over its limit
+                await stub.Segment(REQUEST, metadata=(("x-forwarded-for", "203.0.113.9"),))
+            assert caught.value.code() == grpc.StatusCode.RESOURCE_EXHAUSTED
