@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import time
 from typing import Any
 
 import aiohttp
@@ -20,6 +21,7 @@ from segsvc.models.alt import AltDocument, RunnerDocument
 from segsvc.v1 import segmentation_pb2 as pb
 from segsvc.v1 import segmentation_pb2_grpc as pb_grpc
 from tests.conftest import load_cases
+from tests.support.peers import Orchestrator
 
 SHARED = load_cases("shared_examples.jsonl")
 SERVICE = "segsvc.v1.Segmentation"
@@ -298,6 +300,33 @@ async def test_deadline_is_honoured_and_the_call_released(start_runtime: Any) ->
                 break
             await asyncio.sleep(0.02)
         assert runtime.metrics.registry.get_sample_value(gauge) == 0, "the server kept the expired call"
+
+
+async def test_unary_deadline_ends_the_work_and_is_counted(start_runtime: Any) -> None:
+    """A Segment call whose deadline passes while the LLM is still thinking: the caller gets
+    DEADLINE_EXCEEDED at its deadline, the server stops the work (nothing in flight) and counts the code."""
+    orchestrator = await Orchestrator(mode="slow", delay=3.0).start()
+    try:
+        runtime = await start_runtime(SEGSVC_PEERS__AI_ORCHESTRATOR__URL=orchestrator.url,
+                                      SEGSVC_PEERS__AI_ORCHESTRATOR__TIMEOUT="10")
+        async with grpc.aio.insecure_channel(f"127.0.0.1:{runtime.grpc_port}") as channel:
+            stub = pb_grpc.SegmentationStub(channel)
+            started = time.monotonic()
+            with pytest.raises(grpc.aio.AioRpcError) as caught:
+                await stub.Segment(pb.SegmentRequest(command="Open Firefox", engine="llm"), timeout=0.3)
+            assert caught.value.code() == grpc.StatusCode.DEADLINE_EXCEEDED
+            assert time.monotonic() - started < 2.5  # not the orchestrator's 3 s
+            registry = runtime.metrics.registry
+            labels = {"method": "/segsvc.v1.Segmentation/Segment", "code": "DEADLINE_EXCEEDED"}
+            for _ in range(100):
+                if (registry.get_sample_value("segsvc_grpc_requests_in_flight") == 0
+                        and registry.get_sample_value("segsvc_grpc_requests_total", labels)):
+                    break
+                await asyncio.sleep(0.02)
+            assert registry.get_sample_value("segsvc_grpc_requests_in_flight") == 0, "the server kept the call"
+            assert registry.get_sample_value("segsvc_grpc_requests_total", labels) == 1
+    finally:
+        await orchestrator.stop()
 
 
 async def test_unknown_job_is_not_found(served: Any) -> None:

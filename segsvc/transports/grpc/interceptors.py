@@ -20,11 +20,13 @@ from collections.abc import AsyncIterator
 from typing import Any
 
 import grpc
+from opentelemetry import context as otel_context
+from opentelemetry import trace
 from opentelemetry.trace import SpanKind, Status, StatusCode, Tracer
 
 from segsvc.observability.logging import request_id_var, trace_id_var
 from segsvc.observability.metrics import Metrics
-from segsvc.observability.tracing import format_trace_id, propagator, tracer
+from segsvc.observability.tracing import format_trace_id, propagator, tracer, tracing_active
 from segsvc.service.errors import ServiceError
 from segsvc.transports.grpc.errors import rich_status, status_code
 from segsvc.transports.grpc.wrapping import WrappingInterceptor
@@ -54,10 +56,10 @@ class _MethodMetrics:
 class _Call:
     """What one call carries through the wrapper: ids, span, timing; closed exactly once."""
 
-    __slots__ = ("method", "metrics", "request_id", "span", "span_cm", "started", "tokens")
+    __slots__ = ("context_token", "method", "metrics", "request_id", "span", "span_cm", "started", "tokens")
 
     def __init__(self, method: str, metrics: _MethodMetrics, context: grpc.aio.ServicerContext,
-                 tracer: Tracer) -> None:
+                 tracer: Tracer | None) -> None:
         self.method = method
         self.metrics = metrics
         self.started = time.perf_counter()
@@ -70,8 +72,14 @@ class _Call:
                 carrier[key] = value
         self.request_id = incoming if incoming and _VALID_REQUEST_ID.match(incoming) else uuid.uuid4().hex
         parent = propagator.extract(carrier) if carrier else None
-        self.span_cm = tracer.start_as_current_span(method, context=parent, kind=SpanKind.SERVER)
-        self.span = self.span_cm.__enter__()
+        self.context_token: object | None = None
+        if tracer is not None:
+            self.span_cm: Any = tracer.start_as_current_span(method, context=parent, kind=SpanKind.SERVER)
+            self.span = self.span_cm.__enter__()
+        else:  # no pipeline: no span to build, but the caller's context still flows into logs and outbound calls
+            self.span_cm = None
+            self.context_token = otel_context.attach(parent) if parent is not None else None
+            self.span = trace.get_current_span()
         self.tokens = (request_id_var.set(self.request_id), trace_id_var.set(format_trace_id(self.span)))
         metrics.metrics.grpc_in_flight.inc()
 
@@ -82,7 +90,10 @@ class _Call:
             self.span.set_attribute("rpc.grpc.status_code", code.value[0])
             if code not in (grpc.StatusCode.OK, grpc.StatusCode.CANCELLED):
                 self.span.set_status(Status(StatusCode.ERROR, code.name))
-        self.span_cm.__exit__(None, None, None)
+        if self.span_cm is not None:
+            self.span_cm.__exit__(None, None, None)
+        elif self.context_token is not None:
+            otel_context.detach(self.context_token)  # type: ignore[arg-type]
         m = self.metrics
         m.metrics.grpc_in_flight.dec()
         m.count(code)
@@ -108,11 +119,20 @@ async def _crash(call: _Call, context: grpc.aio.ServicerContext) -> grpc.StatusC
     return grpc.StatusCode.INTERNAL
 
 
-def _deadline(context: grpc.aio.ServicerContext) -> float | None:
+def _deadline(context: grpc.aio.ServicerContext) -> None:
+    """A call that arrives already past its deadline is not started."""
     remaining = context.time_remaining()
     if remaining is not None and remaining <= 0:
         raise TimeoutError
-    return remaining
+
+
+def _ended(context: grpc.aio.ServicerContext) -> grpc.StatusCode:
+    """The code of a call that ended under the handler: aborted, cancelled by the caller or its deadline."""
+    code = context.code()
+    if isinstance(code, grpc.StatusCode):
+        return code
+    remaining = context.time_remaining()
+    return grpc.StatusCode.DEADLINE_EXCEEDED if remaining is not None and remaining <= 0 else grpc.StatusCode.CANCELLED
 
 
 class ContextInterceptor(WrappingInterceptor):
@@ -128,7 +148,7 @@ class ContextInterceptor(WrappingInterceptor):
         streams_out = handler.unary_stream is not None or handler.stream_stream is not None
 
         async def begin(context: grpc.aio.ServicerContext) -> _Call:
-            call = _Call(method, metrics, context, traces)
+            call = _Call(method, metrics, context, traces if tracing_active() else None)
             echo = (("x-request-id", call.request_id),)
             if streams_out:  # a stream's first answer may be long in coming: say who we are now
                 await context.send_initial_metadata(echo)
@@ -143,15 +163,12 @@ class ContextInterceptor(WrappingInterceptor):
                 call = await begin(context)
                 code = grpc.StatusCode.OK
                 try:
-                    remaining = _deadline(context)
-                    if remaining is None:
-                        return await behavior(request, context)
-                    async with asyncio.timeout(remaining):
-                        return await behavior(request, context)
+                    _deadline(context)
+                    return await behavior(request, context)  # grpc.aio cancels it when the deadline passes
                 except (ServiceError, TimeoutError) as exc:
                     code = await _fail(call, context, exc)
                 except (grpc.aio.AbortError, asyncio.CancelledError):
-                    code = context.code() or grpc.StatusCode.CANCELLED  # type: ignore[assignment]
+                    code = _ended(context)
                     raise
                 except Exception:
                     log.exception("unhandled error in a gRPC call", extra={"method": method})
@@ -175,7 +192,7 @@ class ContextInterceptor(WrappingInterceptor):
             except (ServiceError, TimeoutError) as exc:
                 code = await _fail(call, context, exc)
             except (grpc.aio.AbortError, asyncio.CancelledError, GeneratorExit):
-                code = context.code() or grpc.StatusCode.CANCELLED  # type: ignore[assignment]
+                code = _ended(context)
                 raise
             except Exception:
                 log.exception("unhandled error in a gRPC call", extra={"method": method})
