@@ -7,8 +7,10 @@ start: ``client`` (Consul/NATS connections) → ``background`` (watches, workers
 → ``registration`` (announce in Consul only once listeners exist).
 
 stop: every component's :meth:`drain` (not ready, Consul check critical), the drain period, then
-``server`` (stop accepting, finish in-flight work) → ``background`` → ``registration`` (deregister) →
-``client`` (close connections last, since everything before may still use them).
+``server`` (stop accepting, finish in-flight work) → ``background`` (job consumers finish or give back
+what they hold) → ``registration`` (deregister) → ``client`` (close connections last, since everything
+before may still use them). The components of one stage stop at the same time, so each stage takes at
+most one ``shutdown.grace_seconds``, whatever the number of listeners and consumers.
 """
 
 from __future__ import annotations

@@ -48,3 +48,47 @@ async def test_stop_drains_then_finishes_in_flight_and_refuses_new(make_runtime:
         resp = await in_flight
         assert resp.status == 200 and (await resp.json()) == {"finished": True}
         await asyncio.wait_for(stopping, 5)
+
+
+
+async def test_listeners_stop_together(make_runtime: Any) -> None:
+    """While a gRPC call is still being answered, the HTTP listener is already closed: the two listeners'
+    grace periods overlap instead of adding up."""
+    import grpc
+
+    from segsvc.v1 import segmentation_pb2 as pb
+    from segsvc.v1 import segmentation_pb2_grpc as pb_grpc
+    from tests.support.peers import Orchestrator
+
+    orchestrator = await Orchestrator(mode="slow", delay=2.0).start()  # keeps the gRPC call busy
+    http_port, grpc_port = free_port(), free_port()
+    runtime = make_runtime(SEGSVC_HTTP__PORT=str(http_port), SEGSVC_HTTP__HOST="127.0.0.1",
+                           SEGSVC_GRPC__PORT=str(grpc_port), SEGSVC_GRPC__HOST="127.0.0.1",
+                           SEGSVC_SHUTDOWN__DRAIN_SECONDS="0", SEGSVC_PEERS__AI_ORCHESTRATOR__URL=orchestrator.url,
+                           SEGSVC_PEERS__AI_ORCHESTRATOR__TIMEOUT="10")
+    await runtime.start()
+    try:
+        async with grpc.aio.insecure_channel(f"127.0.0.1:{grpc_port}") as channel:
+            call = asyncio.ensure_future(pb_grpc.SegmentationStub(channel).Segment(
+                pb.SegmentRequest(command="Open Firefox", engine="llm")))
+            while not orchestrator.chats:
+                await asyncio.sleep(0.01)
+            stopping = asyncio.create_task(runtime.stop())
+            refused = False
+            while not call.done() and not refused:  # the HTTP port closes while the gRPC call is still running
+                try:
+                    async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=1)) as fresh, \
+                            fresh.get(f"http://127.0.0.1:{http_port}/health/live"):
+                        pass
+                except aiohttp.ClientConnectionError:
+                    refused = True
+                except TimeoutError:
+                    pass  # a connection caught in the closing listener's backlog: not refused yet, ask again
+                await asyncio.sleep(0.02)
+            assert refused and not call.done()
+            answer = await call
+            assert answer.metadata["engine"].startswith("llm:")  # the call was let finish
+            await asyncio.wait_for(stopping, 5)
+    finally:
+        await runtime.stop()  # a second stop is a no-op; here it cleans up after a failed assertion
+        await orchestrator.stop()
