@@ -5,10 +5,13 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
 import signal
 import sys
+import tempfile
 import time
 from collections.abc import AsyncIterator
+from pathlib import Path
 from typing import Any
 
 import aiohttp
@@ -28,13 +31,21 @@ async def double() -> AsyncIterator[ConsulDouble]:
     await d.stop()
 
 
-async def spawn(double: ConsulDouble, port: int, drain: str = "1.5") -> asyncio.subprocess.Process:
+async def spawn(double: ConsulDouble, port: int, logs: Path, drain: str = "1.5") -> asyncio.subprocess.Process:
+    """A ``segsvc serve`` process; its log goes to a file in ``logs`` (``proc.log``), never to a pipe nobody
+    empties while it runs (a full pipe would block the process on its next log line)."""
+    fd, name = tempfile.mkstemp(prefix=f"segsvc-{port}-", suffix=".log", dir=logs)
     env = base_env(CONSUL_HTTP_ADDR=double.url, SEGSVC_HTTP__PORT=str(port), SEGSVC_HTTP__HOST="127.0.0.1",
                    SEGSVC_GRPC__PORT=str(free_port()), SEGSVC_CONSUL__TTL="1.5s",
                    SEGSVC_CONSUL__ADVERTISE_ADDRESS="127.0.0.1", SEGSVC_SHUTDOWN__DRAIN_SECONDS=drain,
                    SEGSVC_LOG_LEVEL="INFO", SEGSVC_HTTP__ACCESS_LOG="false")
-    return await asyncio.create_subprocess_exec(sys.executable, "-m", "segsvc", "serve", env=env, cwd=ROOT,
-                                                stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.PIPE)
+    try:
+        proc = await asyncio.create_subprocess_exec(sys.executable, "-m", "segsvc", "serve", env=env, cwd=ROOT,
+                                                    stdout=asyncio.subprocess.DEVNULL, stderr=fd)
+    finally:
+        os.close(fd)  # the child holds its own descriptor
+    proc.log = Path(name)  # type: ignore[attr-defined]
+    return proc
 
 
 async def passing(double: ConsulDouble) -> list[dict[str, Any]]:
@@ -52,9 +63,10 @@ async def wait_passing(double: ConsulDouble, port: int, timeout: float = 30) -> 
     raise AssertionError(f"instance on {port} not passing within {timeout}s")
 
 
-async def test_sigterm_goes_critical_draining_then_deregisters_and_exits_0(double: ConsulDouble) -> None:
+async def test_sigterm_goes_critical_draining_then_deregisters_and_exits_0(double: ConsulDouble,
+                                                                          tmp_path: Path) -> None:
     port = free_port()
-    proc = await spawn(double, port, drain="1.5")
+    proc = await spawn(double, port, tmp_path, drain="1.5")
     try:
         await wait_passing(double, port)
         (sid,) = [s for s in double.services() if s.startswith(SERVICE)]
@@ -73,7 +85,7 @@ async def test_sigterm_goes_critical_draining_then_deregisters_and_exits_0(doubl
             proc.kill()
             await proc.wait()
             code = None
-        stderr = (await proc.stderr.read()).decode() if proc.stderr else ""
+        stderr = proc.log.read_text()  # type: ignore[attr-defined]
         assert code == 0, f"exit {code}; last log lines:\n" + "\n".join(stderr.splitlines()[-15:])
         assert sid not in double.services()
         messages = [json.loads(line)["msg"] for line in stderr.splitlines() if line.startswith("{")]
@@ -84,9 +96,9 @@ async def test_sigterm_goes_critical_draining_then_deregisters_and_exits_0(doubl
             await proc.wait()
 
 
-async def test_rolling_restart_under_load_loses_no_request(double: ConsulDouble) -> None:
+async def test_rolling_restart_under_load_loses_no_request(double: ConsulDouble, tmp_path: Path) -> None:
     ports = [free_port(), free_port()]
-    procs = {p: await spawn(double, p) for p in ports}
+    procs = {p: await spawn(double, p, tmp_path) for p in ports}
     stats = {"ok": 0, "failed": 0, "by_port": {p: 0 for p in ports}}
     errors: list[str] = []
     stop = asyncio.Event()
@@ -130,7 +142,7 @@ async def test_rolling_restart_under_load_loses_no_request(double: ConsulDouble)
         procs[restarted].send_signal(signal.SIGTERM)
         assert await asyncio.wait_for(procs[restarted].wait(), 40) == 0
         served_before_restart = stats["by_port"][restarted]
-        procs[restarted] = await spawn(double, restarted)
+        procs[restarted] = await spawn(double, restarted, tmp_path)
         await wait_passing(double, restarted)
         await asyncio.sleep(1.5)
         stop.set()
