@@ -7,6 +7,7 @@ import os
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from collections.abc import Callable, Iterator
@@ -84,18 +85,28 @@ def wait_http(url: str, timeout: float = 20.0, status: int = 200) -> float:
 
 @contextmanager
 def service_process(args: list[str] | None = None, **env: str) -> Iterator[tuple[subprocess.Popen[bytes], int]]:
-    """Run ``segsvc serve`` as a real process on a free port; yields (process, http_port)."""
+    """Run ``segsvc serve`` as a real process on a free port; yields (process, http_port). Its output goes to
+    a temporary file (read it with :func:`process_log`), not to a pipe that could fill up and block it."""
     port = free_port()
     full_env = base_env(SEGSVC_HTTP__PORT=str(port), SEGSVC_HTTP__HOST="127.0.0.1",
                         SEGSVC_GRPC__PORT=str(free_port()), **env)
     cmd = args or [sys.executable, "-m", "segsvc", "serve"]
-    proc = subprocess.Popen(cmd, env=full_env, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-    try:
-        yield proc, port
-    finally:
-        if proc.poll() is None:
-            proc.kill()
-        proc.wait(timeout=10)
+    with tempfile.TemporaryFile() as log:
+        proc = subprocess.Popen(cmd, env=full_env, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
+        proc.log = log  # type: ignore[attr-defined]
+        try:
+            yield proc, port
+        finally:
+            if proc.poll() is None:
+                proc.kill()
+            proc.wait(timeout=10)
+
+
+def process_log(proc: subprocess.Popen[bytes]) -> str:
+    """Everything a :func:`service_process` has written so far."""
+    log = proc.log  # type: ignore[attr-defined]
+    log.seek(0)
+    return str(log.read().decode())
 
 
 @pytest.fixture

@@ -6,7 +6,7 @@ import http.client
 import json
 import signal
 
-from tests.conftest import service_process, wait_http
+from tests.conftest import process_log, service_process, wait_http
 from tests.support.security import SECRET, hs256
 
 
@@ -29,7 +29,7 @@ def test_production_serves_with_a_secret_and_demands_tokens() -> None:
         assert _post(port, token)[0] == 200
         proc.send_signal(signal.SIGTERM)
         assert proc.wait(timeout=15) == 0
-        logs = proc.stderr.read().decode() if proc.stderr else ""
+        logs = process_log(proc)
     messages = [json.loads(line)["msg"] for line in logs.splitlines() if line.startswith("{")]
     assert "authentication enabled" in messages
     assert not any("DISABLED" in m for m in messages)

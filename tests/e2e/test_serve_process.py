@@ -10,7 +10,7 @@ import subprocess
 import sys
 import time
 
-from tests.conftest import ROOT, base_env, service_process, wait_http
+from tests.conftest import ROOT, base_env, process_log, service_process, wait_http
 
 
 def test_serves_on_embedded_defaults_and_stops_cleanly() -> None:
@@ -24,7 +24,7 @@ def test_serves_on_embedded_defaults_and_stops_cleanly() -> None:
         assert resp.status == 200 and json.loads(resp.read())["segments"][0]["task_type"] == "open"
         proc.send_signal(signal.SIGTERM)
         assert proc.wait(timeout=15) == 0
-        logs = proc.stderr.read().decode() if proc.stderr else ""
+        logs = process_log(proc)
     lines = [json.loads(line) for line in logs.splitlines() if line.startswith("{")]
     messages = [line["msg"] for line in lines]
     assert "serving HTTP" in messages and "draining" in messages and messages[-1] == "stopped"
