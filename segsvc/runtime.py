@@ -42,6 +42,10 @@ from segsvc.transports.http import create_app
 log = logging.getLogger("segsvc")
 
 
+# A component gets this long to announce its drain, and its grace period plus this long to stop; one that hangs
+# past that is logged and left behind, so that the rest still stops and the instance deregisters.
+STEP_MARGIN = 5.0
+
 class StartupError(RuntimeError):
     """The configuration cannot be served safely; the process exits non-zero with this message."""
 
@@ -270,24 +274,29 @@ class Runtime:
         self.health.draining = True
         self.metrics.ready.set(0)
         drain = self.config.settings.shutdown.drain_seconds
+        grace = self.config.settings.shutdown.grace_seconds
         log.info("draining", extra={"drain_seconds": drain})
         for component in self._started:
-            await _quietly(component.name, component.drain())
+            await _quietly(component.name, component.drain(), STEP_MARGIN)
         loop = asyncio.get_running_loop()
         deadline = loop.time() + drain
         while loop.time() < deadline and self._signals < 2:
             await asyncio.sleep(min(0.05, max(0.0, deadline - loop.time())))
         for stage in STOP_ORDER:  # the parts of one stage stop together: their grace periods overlap
-            await asyncio.gather(*(_quietly(c.name, c.stop()) for c in self._started if c.stage == stage))
+            await asyncio.gather(*(_quietly(c.name, c.stop(), grace + STEP_MARGIN)
+                                   for c in self._started if c.stage == stage))
         self._started.clear()
         shutdown_tracing()
         log.info("stopped")
 
 
-async def _quietly(name: str, step: Awaitable[None]) -> None:
-    """Shutdown goes on when one part fails to stop; the failure is logged."""
+async def _quietly(name: str, step: Awaitable[None], limit: float) -> None:
+    """Shutdown goes on when one part fails to stop or hangs past ``limit`` seconds; either is logged."""
     try:
-        await step
+        async with asyncio.timeout(limit):
+            await step
+    except TimeoutError:
+        log.error("component did not stop in time; going on without it", extra={"component": name, "limit": limit})
     except Exception:
         log.exception("component failed while stopping", extra={"component": name})
 

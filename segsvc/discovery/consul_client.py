@@ -76,7 +76,8 @@ class ConsulClient:
 
     async def _call(self, what: str, coro: Any, timeout: float | None = None) -> Any:
         try:
-            return await asyncio.wait_for(coro, timeout or self._request_timeout)
+            async with asyncio.timeout(timeout or self._request_timeout):  # not wait_for: see segsvc/discovery/watch.py
+                return await coro
         except ACLPermissionDenied as exc:
             raise ConsulForbidden(f"{what}: permission denied by Consul ACLs ({exc})") from None
         except (TimeoutError, ConsulException, aiohttp.ClientError, OSError) as exc:
@@ -98,7 +99,8 @@ class ConsulClient:
         check = self._api().agent.check
         call = {"passing": check.ttl_pass, "warning": check.ttl_warn, "critical": check.ttl_fail}[status]
         try:
-            return bool(await asyncio.wait_for(call(check_id, notes=note), self._request_timeout))
+            async with asyncio.timeout(self._request_timeout):
+                return bool(await call(check_id, notes=note))
         except ConsulException as exc:
             if str(exc).startswith("500"):
                 return False  # older agents answer 500 for an unknown check (newer ones 404): re-register

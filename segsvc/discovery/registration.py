@@ -159,7 +159,8 @@ class Registration:
             delay = ttl / 3 if ok else backoff_delay(failures, base=0.5, cap=max(ttl / 3, 5.0))
             self._wake.clear()
             try:
-                await asyncio.wait_for(self._wake.wait(), delay)
+                async with asyncio.timeout(delay):
+                    await self._wake.wait()
             except TimeoutError:
                 pass
 

@@ -88,8 +88,16 @@ class WatchPlan(Generic[T]):
             log.exception("watch handler failed", extra={"watch": self.name})
 
     async def run(self) -> None:
-        """Loop until cancelled."""
+        """Loop until cancelled.
+
+        A cancellation can be lost on the way down (Python 3.11's ``asyncio.wait_for`` returns a result that
+        arrived in the same instant instead of raising; the code here uses ``asyncio.timeout`` for that
+        reason, but a library below may not), so the loop also ends when its task is still marked cancelled.
+        """
+        task = asyncio.current_task()
         while True:
+            if task is not None and task.cancelling():
+                raise asyncio.CancelledError
             started = self.clock()
             await self.run_once()
             if self.failures:

@@ -137,7 +137,8 @@ class MemoryQueue:
 
     async def fetch(self, max_items: int, timeout: float) -> list[Delivery]:
         try:
-            first = await asyncio.wait_for(self._items.get(), timeout)
+            async with asyncio.timeout(timeout):
+                first = await self._items.get()
         except TimeoutError:
             return []
         batch = [first]

@@ -72,7 +72,8 @@ class NatsClient:
         self.health.report("nats", "down", "connecting")
         self._task = asyncio.create_task(self._connect_forever(), name="nats-connect")
         try:
-            await asyncio.wait_for(asyncio.shield(self._ready.wait()), self.settings.connect_timeout + 1.0)
+            async with asyncio.timeout(self.settings.connect_timeout + 1.0):
+                await self._ready.wait()
         except TimeoutError:
             log.warning("NATS is not reachable yet; jobs wait until it is (retrying in the background)",
                         extra={"servers": self.servers})

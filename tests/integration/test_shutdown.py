@@ -92,3 +92,40 @@ async def test_listeners_stop_together(make_runtime: Any) -> None:
     finally:
         await runtime.stop()  # a second stop is a no-op; here it cleans up after a failed assertion
         await orchestrator.stop()
+
+
+async def test_a_part_that_hangs_while_stopping_does_not_keep_the_rest_from_stopping(
+        make_runtime: Any, monkeypatch: Any, caplog: Any) -> None:
+    import logging
+
+    from segsvc import runtime as runtime_module
+
+    monkeypatch.setattr(runtime_module, "STEP_MARGIN", 0.2)
+    runtime = make_runtime(SEGSVC_HTTP__PORT="0", SEGSVC_HTTP__HOST="127.0.0.1", SEGSVC_GRPC__PORT="0",
+                           SEGSVC_GRPC__HOST="127.0.0.1", SEGSVC_SHUTDOWN__DRAIN_SECONDS="0",
+                           SEGSVC_SHUTDOWN__GRACE_SECONDS="0.1")
+    stopped: list[str] = []
+
+    class Part:
+        def __init__(self, name: str, stage: str, hangs: bool) -> None:
+            self.name, self.stage, self.hangs = name, stage, hangs
+
+        async def start(self) -> None:
+            return None
+
+        async def drain(self) -> None:
+            if self.hangs:
+                await asyncio.Event().wait()
+
+        async def stop(self) -> None:
+            if self.hangs:
+                await asyncio.Event().wait()  # e.g. a loop whose cancellation got lost
+            stopped.append(self.name)
+
+    runtime.components += [Part("stuck", "background", True), Part("last", "client", False)]
+    await runtime.start()
+    caplog.set_level(logging.ERROR, logger="segsvc")
+    await asyncio.wait_for(runtime.stop(), 10)
+    assert stopped == ["last"]  # the stage after the stuck part still stopped
+    hung = [r for r in caplog.records if r.getMessage().startswith("component did not stop in time")]
+    assert [r.component for r in hung] == ["stuck", "stuck"]  # type: ignore[attr-defined]  # drain, then stop

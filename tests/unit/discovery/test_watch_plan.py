@@ -88,3 +88,30 @@ async def test_loop_is_rate_limited_when_answers_come_back_instantly() -> None:
         await plan.run()
     assert len(seen) == 29
     assert clock.now >= 0.1 * 28  # never faster than min_interval per call
+
+
+async def test_stop_ends_the_loop_even_when_a_fetch_swallows_the_cancellation() -> None:
+    """Python 3.11's asyncio.wait_for returns a result that arrived in the same instant as a cancellation
+    instead of raising it; a fetch below us doing that must not keep the watch (and shutdown) alive."""
+    arrived = asyncio.Event()
+    swallowed = []
+
+    async def fetch(index: int) -> tuple[int, str]:
+        try:
+            await asyncio.sleep(3600)  # a blocking query
+        except asyncio.CancelledError:
+            if swallowed:
+                raise  # only the first time, so that a failing run ends at the timeout below
+            swallowed.append(index)  # the answer "arrived in the same instant": returned, cancel lost
+            return index + 1, "late answer"
+        return index, "never"
+
+    async def handler(index: int, result: str) -> None:
+        arrived.set()
+
+    plan: WatchPlan[str] = WatchPlan("swallowing", fetch, handler, min_interval=0.0)
+    plan.start()
+    await asyncio.sleep(0.01)
+    await asyncio.wait_for(plan.stop(), 2)
+    assert swallowed == [0] and arrived.is_set()  # the late answer was still handled...
+    assert plan.calls == 1  # ...and the loop ended there instead of starting another blocking query
