@@ -58,6 +58,7 @@ class WatchPlan(Generic[T]):
     failures: int = 0
     calls: int = 0
     _task: asyncio.Task[None] | None = field(default=None, init=False, repr=False)
+    _stopping: bool = field(default=False, init=False, repr=False)
 
     async def run_once(self) -> None:
         """One fetch and, when the index moved, one handler call; failures are counted, not raised."""
@@ -92,12 +93,9 @@ class WatchPlan(Generic[T]):
 
         A cancellation can be lost on the way down (Python 3.11's ``asyncio.wait_for`` returns a result that
         arrived in the same instant instead of raising; the code here uses ``asyncio.timeout`` for that
-        reason, but a library below may not), so the loop also ends when its task is still marked cancelled.
+        reason, but a library below may not), so the loop also ends at its next turn once :meth:`stop` began.
         """
-        task = asyncio.current_task()
-        while True:
-            if task is not None and task.cancelling():
-                raise asyncio.CancelledError
+        while not self._stopping:
             started = self.clock()
             await self.run_once()
             if self.failures:
@@ -108,10 +106,12 @@ class WatchPlan(Generic[T]):
                     await self.sleep(self.min_interval - spent)
 
     def start(self) -> None:
+        self._stopping = False
         self._task = asyncio.create_task(self.run(), name=f"watch:{self.name}")
 
     async def stop(self) -> None:
         """Cancel the loop, including a blocking request in flight."""
+        self._stopping = True
         if self._task is not None:
             self._task.cancel()
             try:
