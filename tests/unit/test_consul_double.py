@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import asyncio
 import time
-import warnings
 from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any
 
@@ -29,22 +28,6 @@ async def double() -> AsyncIterator[ConsulDouble]:
     await d.start()
     yield d
     await d.stop()
-
-
-@pytest.fixture
-async def http(double: ConsulDouble) -> AsyncIterator[aiohttp.ClientSession]:
-    async with aiohttp.ClientSession(base_url=double.url) as session:
-        yield session
-
-
-@pytest.fixture
-async def client(double: ConsulDouble, monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[consul.aio.Consul]:
-    monkeypatch.delenv("CONSUL_HTTP_TOKEN", raising=False)
-    with warnings.catch_warnings():  # py-consul passes aiohttp's deprecated verify_ssl
-        warnings.simplefilter("ignore", DeprecationWarning)
-        c = consul.aio.Consul(host="127.0.0.1", port=double.port)
-    yield c
-    await c.close()
 
 
 async def eventually(predicate: Callable[[], Awaitable[bool]], timeout: float = 3.0) -> None:

@@ -7,7 +7,6 @@ its peers) and nothing more (no KV writes, no other service names).
 
 from __future__ import annotations
 
-import warnings
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -34,20 +33,9 @@ async def double() -> AsyncIterator[ConsulDouble]:
 
 
 @pytest.fixture
-async def http(double: ConsulDouble) -> AsyncIterator[aiohttp.ClientSession]:
-    async with aiohttp.ClientSession(base_url=double.url) as session:
-        yield session
-
-
-@pytest.fixture
-async def segsvc(double: ConsulDouble, monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[consul.aio.Consul]:
-    """py-consul as segsvc uses it: one client carrying the policy token."""
-    monkeypatch.delenv("CONSUL_HTTP_TOKEN", raising=False)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", DeprecationWarning)
-        c = consul.aio.Consul(host="127.0.0.1", port=double.port, token=TOKEN)
-    yield c
-    await c.close()
+def consul_token() -> str:
+    """segsvc's policy token: the py-consul ``client`` acts as segsvc does."""
+    return TOKEN
 
 
 def registration(name: str = "segmentation-service") -> dict[str, object]:
@@ -67,9 +55,9 @@ async def test_anonymous_and_unknown_tokens_cannot_register(http: aiohttp.Client
 
 
 async def test_policy_token_registers_heartbeats_and_deregisters_segsvc(
-    double: ConsulDouble, segsvc: consul.aio.Consul, http: aiohttp.ClientSession
+    double: ConsulDouble, client: consul.aio.Consul, http: aiohttp.ClientSession
 ) -> None:
-    assert await segsvc.agent.service.register(
+    assert await client.agent.service.register(
         "segmentation-service",
         service_id="segmentation-service-host-8080",
         port=8080,
@@ -84,66 +72,66 @@ async def test_policy_token_registers_heartbeats_and_deregisters_segsvc(
         "segmentation-service-host-8080",
         "segmentation-service-host-8080-sidecar-proxy",
     }
-    assert await segsvc.agent.check.ttl_warn("service:segmentation-service-host-8080", notes="nats away")
+    assert await client.agent.check.ttl_warn("service:segmentation-service-host-8080", notes="nats away")
     async with http.get("/v1/agent/self", params={"token": TOKEN}) as resp:  # py-consul sends no token here
         assert (await resp.json())["Config"]["NodeName"] == "node-1"
     async with http.get("/v1/agent/self") as resp:
         assert resp.status == 403
-    assert await segsvc.agent.service.deregister("segmentation-service-host-8080")
+    assert await client.agent.service.deregister("segmentation-service-host-8080")
     assert double.services() == {}
 
 
 async def test_policy_token_cannot_register_another_name_or_touch_its_checks(
-    double: ConsulDouble, segsvc: consul.aio.Consul, http: aiohttp.ClientSession
+    double: ConsulDouble, client: consul.aio.Consul, http: aiohttp.ClientSession
 ) -> None:
     with pytest.raises(consul.ACLPermissionDenied):
-        await segsvc.agent.service.register("runner-service", service_id="r1", port=1)
+        await client.agent.service.register("runner-service", service_id="r1", port=1)
     async with http.put(
         "/v1/agent/service/register", json=registration("runner-service"), headers={"X-Consul-Token": ROOT}
     ) as resp:
         assert resp.status == 200
     with pytest.raises(consul.ACLPermissionDenied):
-        await segsvc.agent.check.ttl_pass("service:runner-service-host-8080")
+        await client.agent.check.ttl_pass("service:runner-service-host-8080")
     with pytest.raises(consul.ACLPermissionDenied):  # taking over an ID that belongs to another name
-        await segsvc.agent.service.register("segmentation-service", service_id="runner-service-host-8080")
+        await client.agent.service.register("segmentation-service", service_id="runner-service-host-8080")
 
 
 async def test_policy_token_reads_config_and_overlay_but_cannot_write_kv(
-    double: ConsulDouble, segsvc: consul.aio.Consul
+    double: ConsulDouble, client: consul.aio.Consul
 ) -> None:
     double.kv_put("config/segmentation-service/log_level", "DEBUG")
     double.kv_put("config/segmentation-service,production/log_level", "WARNING")
     double.kv_put("config/runner-service/secret", "x")
 
-    _, entries = await segsvc.kv.get("config/segmentation-service/", recurse=True)
+    _, entries = await client.kv.get("config/segmentation-service/", recurse=True)
     assert [e["Value"] for e in entries] == [b"DEBUG"]
-    _, entries = await segsvc.kv.get("config/segmentation-service,production/", recurse=True)
+    _, entries = await client.kv.get("config/segmentation-service,production/", recurse=True)
     assert [e["Value"] for e in entries] == [b"WARNING"]
-    _, entries = await segsvc.kv.get("config/", recurse=True)  # a prefix read is filtered, not refused
+    _, entries = await client.kv.get("config/", recurse=True)  # a prefix read is filtered, not refused
     assert [e["Key"] for e in entries] == [
         "config/segmentation-service,production/log_level",
         "config/segmentation-service/log_level",
     ]
     with pytest.raises(consul.ACLPermissionDenied):
-        await segsvc.kv.get("config/runner-service/secret")
+        await client.kv.get("config/runner-service/secret")
     with pytest.raises(consul.ACLPermissionDenied):
-        await segsvc.kv.put("config/segmentation-service/log_level", "ERROR")
+        await client.kv.put("config/segmentation-service/log_level", "ERROR")
     with pytest.raises(consul.ACLPermissionDenied):
-        await segsvc.kv.delete("config/segmentation-service/", recurse=True)
+        await client.kv.delete("config/segmentation-service/", recurse=True)
     assert double.kv_get("config/segmentation-service/log_level") == b"DEBUG"
 
 
 async def test_policy_token_discovers_peers_and_reads_are_filtered(
-    double: ConsulDouble, segsvc: consul.aio.Consul, http: aiohttp.ClientSession
+    double: ConsulDouble, client: consul.aio.Consul, http: aiohttp.ClientSession
 ) -> None:
     double.register_external({"Name": "ai-orchestrator", "ID": "ai-1", "Port": 9000})
     double.register_external({"Name": "billing", "ID": "b-1", "Port": 9100})
-    _, entries = await segsvc.health.service("ai-orchestrator", passing=True)
+    _, entries = await client.health.service("ai-orchestrator", passing=True)
     assert [e["Service"]["ID"] for e in entries] == ["ai-1"]
     async with http.get("/v1/health/service/billing", headers={"Authorization": f"Bearer {TOKEN}"}) as resp:
         assert resp.status == 200 and await resp.json() == []
         assert resp.headers["X-Consul-Results-Filtered-By-ACLs"] == "true"
-    _, services = await segsvc.catalog.services()
+    _, services = await client.catalog.services()
     assert services == {"ai-orchestrator": []}
 
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 import asyncio
 import base64
 import time
-import warnings
 from collections.abc import AsyncIterator
 
 import aiohttp
@@ -29,22 +28,6 @@ async def double() -> AsyncIterator[ConsulDouble]:
     await d.start()
     yield d
     await d.stop()
-
-
-@pytest.fixture
-async def http(double: ConsulDouble) -> AsyncIterator[aiohttp.ClientSession]:
-    async with aiohttp.ClientSession(base_url=double.url) as session:
-        yield session
-
-
-@pytest.fixture
-async def client(double: ConsulDouble, monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[consul.aio.Consul]:
-    monkeypatch.delenv("CONSUL_HTTP_TOKEN", raising=False)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", DeprecationWarning)
-        c = consul.aio.Consul(host="127.0.0.1", port=double.port)
-    yield c
-    await c.close()
 
 
 async def test_missing_key_is_404_with_an_index_to_block_on(http: aiohttp.ClientSession) -> None:
