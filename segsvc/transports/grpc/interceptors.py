@@ -126,11 +126,9 @@ def _deadline(context: grpc.aio.ServicerContext) -> None:
         raise TimeoutError
 
 
-def _ended(context: grpc.aio.ServicerContext) -> grpc.StatusCode:
-    """The code of a call that ended under the handler: aborted, cancelled by the caller or its deadline."""
-    code = context.code()
-    if isinstance(code, grpc.StatusCode):
-        return code
+def _cut_short(context: grpc.aio.ServicerContext) -> grpc.StatusCode:
+    """The code of a call ended under the handler without a status of its own (see :func:`_code`): its
+    deadline passed, or the caller went away."""
     remaining = context.time_remaining()
     return grpc.StatusCode.DEADLINE_EXCEEDED if remaining is not None and remaining <= 0 else grpc.StatusCode.CANCELLED
 
@@ -168,7 +166,7 @@ class ContextInterceptor(WrappingInterceptor):
                 except (ServiceError, TimeoutError) as exc:
                     code = await _fail(call, context, exc)
                 except (grpc.aio.AbortError, asyncio.CancelledError):
-                    code = _ended(context)
+                    code = _cut_short(context)
                     raise
                 except Exception:
                     log.exception("unhandled error in a gRPC call", extra={"method": method})
@@ -192,7 +190,7 @@ class ContextInterceptor(WrappingInterceptor):
             except (ServiceError, TimeoutError) as exc:
                 code = await _fail(call, context, exc)
             except (grpc.aio.AbortError, asyncio.CancelledError, GeneratorExit):
-                code = _ended(context)
+                code = _cut_short(context)
                 raise
             except Exception:
                 log.exception("unhandled error in a gRPC call", extra={"method": method})
@@ -206,6 +204,7 @@ class ContextInterceptor(WrappingInterceptor):
 
 
 def _code(context: grpc.aio.ServicerContext, fallback: grpc.StatusCode) -> grpc.StatusCode:
+    """The status the call ended with (an abort sets one), else ``fallback``."""
     code = context.code()
     if isinstance(code, grpc.StatusCode):
         return code
