@@ -19,6 +19,8 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from benchmarks import loadgen
@@ -62,10 +64,24 @@ def _wait(port: int, timeout: float = 20.0) -> None:
     raise TimeoutError(f"server on {port} did not start")
 
 
-def _start(cmd: list[str], port: int, env: dict[str, str]) -> subprocess.Popen[bytes]:
+@contextmanager
+def _serving(cmd: list[str], port: int, env: dict[str, str]) -> Iterator[None]:
+    """A server process on core 0, up once ``port`` answers HTTP; stopped with SIGTERM (graceful) afterwards."""
     proc = subprocess.Popen(_pin(0) + cmd, env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    _wait(port)
-    return proc
+    try:
+        _wait(port)
+        yield
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        try:
+            proc.wait(20)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+
+
+def _segsvc() -> list[str]:
+    return [sys.executable, "-m", "segsvc", "serve"]
 
 
 def _wrk(url: str, body: str, seconds: int, connections: int,
@@ -145,55 +161,34 @@ def main() -> int:
           f"{args.seconds}s, load by {tool}; server pinned to core 0 ==")
     env = {k: v for k, v in os.environ.items() if not k.startswith(("SEGSVC_", "CONSUL_", "NATS_", "OTEL_"))}
     results = {}
-    bare_port = _free_port()
-    bare = _start([sys.executable, "-m", "benchmarks.bare_server", str(bare_port)], bare_port, env)
-    try:
-        results["bare"] = measure(f"http://127.0.0.1:{bare_port}/api/v1/segment", body, args.seconds,
+    grpc_results: dict[str, dict[str, float]] = {}
+    pyclient = ["--body", body, "--connections", str(args.connections), "--seconds", str(args.seconds)]
+    # The baselines: empty aiohttp and grpc.aio handlers on one loop (benchmarks.bare_server).
+    port, grpc_port = _free_port(), _free_port()
+    with _serving([sys.executable, "-m", "benchmarks.bare_server", str(port), str(grpc_port)], port, env):
+        results["bare"] = measure(f"http://127.0.0.1:{port}/api/v1/segment", body, args.seconds,
                                   args.connections, use_wrk)
-    finally:
-        bare.send_signal(signal.SIGINT)
-        bare.wait(10)
-    port = _free_port()
-    grpc_port = _free_port()
+        if not args.no_grpc:  # what the libraries alone allow, loaded by the same clients as segsvc below
+            grpc_results["bare HTTP"] = _python_load(
+                ["--http", f"http://127.0.0.1:{port}/api/v1/segment", *pyclient], env)
+            grpc_results["bare gRPC"] = _python_load(["--target", f"127.0.0.1:{grpc_port}", *pyclient], env)
+    port, grpc_port = _free_port(), _free_port()
     seg_env = {**env, "SEGSVC_PROFILE": "local", "SEGSVC_HTTP__PORT": str(port), "SEGSVC_HTTP__HOST": "127.0.0.1",
                "SEGSVC_LOG_LEVEL": "WARNING", "SEGSVC_SHUTDOWN__DRAIN_SECONDS": "0",
                "SEGSVC_GRPC__HOST": "127.0.0.1", "SEGSVC_GRPC__PORT": str(grpc_port)}
-    seg = _start([sys.executable, "-m", "segsvc", "serve"], port, seg_env)
-    try:
+    with _serving(_segsvc(), port, seg_env):
         results["segsvc"] = measure(f"http://127.0.0.1:{port}/api/v1/segment", body, args.seconds,
                                     args.connections, use_wrk)
         if not args.no_grpc:
-            pyclient = ["--body", body, "--connections", str(args.connections), "--seconds", str(args.seconds)]
-            grpc_results = {
-                "HTTP": _python_load(["--http", f"http://127.0.0.1:{port}/api/v1/segment", *pyclient], env),
-                "gRPC": _python_load(["--target", f"127.0.0.1:{grpc_port}", *pyclient], env),
-            }
-    finally:
-        seg.send_signal(signal.SIGTERM)
-        seg.wait(20)
-    if not args.no_grpc:  # the floor: grpc.aio and aiohttp with empty handlers, same clients, same process shape
-        floor_http, floor_grpc = _free_port(), _free_port()
-        floor = _start([sys.executable, "-m", "benchmarks.bare_server", str(floor_http), str(floor_grpc)],
-                       floor_http, env)
-        try:
-            grpc_results["bare HTTP"] = _python_load(
-                ["--http", f"http://127.0.0.1:{floor_http}/api/v1/segment", *pyclient], env)
-            grpc_results["bare gRPC"] = _python_load(["--target", f"127.0.0.1:{floor_grpc}", *pyclient], env)
-        finally:
-            floor.send_signal(signal.SIGINT)
-            floor.wait(10)
+            grpc_results["HTTP"] = _python_load(["--http", f"http://127.0.0.1:{port}/api/v1/segment", *pyclient], env)
+            grpc_results["gRPC"] = _python_load(["--target", f"127.0.0.1:{grpc_port}", *pyclient], env)
     # The same command repeats under load, so the run above is served by the rules cache after the first
     # request; this run turns the cache off to show what every new command costs.
-    uncached_port = _free_port()
-    uncached = _start([sys.executable, "-m", "segsvc", "serve"], uncached_port,
-                      {**seg_env, "SEGSVC_HTTP__PORT": str(uncached_port), "SEGSVC_GRPC__PORT": str(_free_port()),
-                       "SEGSVC_ENGINE__RULES_CACHE_SIZE": "0"})
-    try:
-        results["nocache"] = measure(f"http://127.0.0.1:{uncached_port}/api/v1/segment", body, args.seconds,
+    port = _free_port()
+    with _serving(_segsvc(), port, {**seg_env, "SEGSVC_HTTP__PORT": str(port), "SEGSVC_GRPC__PORT": str(_free_port()),
+                                    "SEGSVC_ENGINE__RULES_CACHE_SIZE": "0"}):
+        results["nocache"] = measure(f"http://127.0.0.1:{port}/api/v1/segment", body, args.seconds,
                                      args.connections, use_wrk)
-    finally:
-        uncached.send_signal(signal.SIGTERM)
-        uncached.wait(20)
     if args.auth:
         results["auth"] = _auth_run(seg_env, body, args.seconds, args.connections, use_wrk)
     for name, r in results.items():
@@ -212,7 +207,8 @@ def main() -> int:
         print(f"== gRPC unary Segment vs HTTP on the same segsvc process: same command, {args.connections} "
               f"connections, one call in flight each, {args.seconds}s; both loads by the same kind of Python "
               f"client (grpc.aio / aiohttp) pinned to core 1; 'bare' = empty handlers in benchmarks.bare_server ==")
-        for name, r in grpc_results.items():
+        for name in ("HTTP", "gRPC", "bare HTTP", "bare gRPC"):
+            r = grpc_results[name]
             print(f"{name:>9}: {r['rps']:9.0f} req/s   p50 {r['p50_ms']:6.2f} ms   p99 {r['p99_ms']:6.2f} ms"
                   f"   errors {int(r['errors'])}")
         grpc_ratio = grpc_results["gRPC"]["rps"] / grpc_results["HTTP"]["rps"]
@@ -233,13 +229,9 @@ def _auth_run(seg_env: dict[str, str], body: str, seconds: int, connections: int
     port, grpc_port = _free_port(), _free_port()
     with AuthBench() as auth:
         env = {**seg_env, **auth.env, "SEGSVC_HTTP__PORT": str(port), "SEGSVC_GRPC__PORT": str(grpc_port)}
-        seg = _start([sys.executable, "-m", "segsvc", "serve"], port, env)
-        try:
+        with _serving(_segsvc(), port, env):
             return measure(f"http://127.0.0.1:{port}/api/v1/segment", body, seconds, connections, use_wrk,
                            auth.headers)
-        finally:
-            seg.send_signal(signal.SIGTERM)
-            seg.wait(20)
 
 
 def _python_load(args: list[str], env: dict[str, str]) -> dict[str, float]:
@@ -264,16 +256,12 @@ def _orchestrator_down_run(seg_env: dict[str, str], seconds: int, connections: i
     url = f"http://127.0.0.1:{port}/api/v1/segment"
     rules_body = json.dumps({"command": COMMAND_EN, "engine": "rules"})
     llm_body = json.dumps({"command": COMMAND_EN, "engine": "llm"})
-    seg = _start([sys.executable, "-m", "segsvc", "serve"], port, env)
-    try:
+    with _serving(_segsvc(), port, env):
         rules = measure(url, rules_body, seconds, connections, use_wrk)
         opening = asyncio.run(loadgen.run(url, llm_body.encode(), connections=connections, seconds=1))
         with urllib.request.urlopen(f"http://127.0.0.1:{port}/api/v1/admin/peers", timeout=5) as response:
             state = json.loads(response.read())["peers"]["ai_orchestrator"]["breaker"]["state"]
         llm = measure(url, llm_body, seconds, connections, use_wrk)
-    finally:
-        seg.send_signal(signal.SIGTERM)
-        seg.wait(20)
     print(f"== orchestrator down: engine=llm with the AI Orchestrator refusing connections vs engine=rules, same "
           f"process, {connections} connections, {seconds}s each; breaker {state} after 1s of llm load "
           f"({int(opening['requests'])} requests, {int(opening['errors'])} non-2xx) ==")
